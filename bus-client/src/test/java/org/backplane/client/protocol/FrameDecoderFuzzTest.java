@@ -1,0 +1,217 @@
+package org.backplane.client.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.embedded.EmbeddedChannel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.lang.management.ManagementFactory;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Fuzzes {@link FrameDecoder} + {@link FrameCodec} with thousands of random byte strings and
+ * mutated valid frames: the decoder must only ever yield frames or {@link DecodeFailure}s, never
+ * throw, never allocate much more than the input, and finish promptly. Seeded: rerun a failure
+ * with {@code -Dseed=N}.
+ */
+class FrameDecoderFuzzTest {
+    private static final int MAX_FRAME = 64 * 1024;
+    private static final int ROUNDS = 20_000;
+    // allocation is only checked after this many rounds (class loading and JIT warm-up allocate)
+
+    @Test
+    @Timeout(60)
+    void decoderOnlyYieldsFramesOrFailuresForRandomAndMutatedInput() {
+        long seed = Long.getLong("seed", System.nanoTime());
+        System.out.println("FrameDecoderFuzzTest seed=" + seed + " (rerun with -Dseed=" + seed + ")");
+        Random r = new Random(seed);
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().getId();
+        int frames = 0;
+        int failures = 0;
+        for (int round = 0; round < ROUNDS; round++) {
+            byte[] input = input(r);
+            EmbeddedChannel ch = new EmbeddedChannel();
+            // unpooled heap buffers, so the decoder's cumulation shows in the allocation count
+            ch.config().setAllocator(new UnpooledByteBufAllocator(false));
+            ch.pipeline().addLast(new FrameDecoder(MAX_FRAME));
+            long before = threads.getThreadAllocatedBytes(tid);
+            try {
+                // deliver in random chunks, as TCP would
+                int at = 0;
+                while (at < input.length) {
+                    int n = 1 + r.nextInt(Math.min(input.length - at, 512));
+                    ch.writeInbound(Unpooled.wrappedBuffer(input, at, n));
+                    at += n;
+                }
+            } catch (Throwable t) {
+                fail("seed " + seed + " round " + round + ": decoder threw " + t, t);
+            }
+            long allocated = threads.getThreadAllocatedBytes(tid) - before;
+            Object out;
+            while ((out = ch.readInbound()) != null) {
+                if (out instanceof Frame) {
+                    frames++;
+                } else if (out instanceof DecodeFailure) {
+                    failures++;
+                } else {
+                    fail("seed " + seed + " round " + round + ": decoder produced " + out);
+                }
+            }
+            ch.finishAndReleaseAll();
+            assertTrue(round < 500 || allocated < 64 * 1024 + 8L * input.length,
+                    "seed " + seed + " round " + round + ": decoding " + input.length + " bytes allocated " + allocated);
+        }
+        System.out.println("FrameDecoderFuzzTest: " + frames + " frames, " + failures + " failures");
+        assertTrue(frames > 1000, "the fuzzer should also produce valid frames");
+        assertTrue(failures > 1000, "the fuzzer should also produce failures");
+    }
+
+    @Test
+    @Timeout(10)
+    void everyValidFrameSurvivesOneByteAtATimeDelivery() throws Exception {
+        ByteBuf all = Unpooled.buffer();
+        for (Frame f : SampleFrames.all()) {
+            FrameCodec.encode(f, all);
+        }
+        EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(MAX_FRAME));
+        while (all.isReadable()) {
+            ch.writeInbound(all.readRetainedSlice(1));
+        }
+        for (Frame expected : SampleFrames.all()) {
+            FrameCodecTest.assertSameFrame(expected, ch.readInbound());
+        }
+        assertEquals(null, (Object) ch.readInbound());
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void oversizedLengthIsRefusedAndTheRestOfTheStreamIgnored() {
+        EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(MAX_FRAME));
+        ByteBuf buf = Unpooled.buffer().writeInt(MAX_FRAME + 1).writeByte(FrameType.PING).writeByte(0);
+        FrameCodec.encode(new Frame.Ping(1), buf);
+        ch.writeInbound(buf);
+        DecodeFailure f = ch.readInbound();
+        assertEquals(ErrorCode.FRAME_TOO_LARGE, f.code());
+        assertTrue(f.fatal());
+        assertTrue(f.message().contains("exceeds the limit of " + MAX_FRAME), f.message());
+        ByteBuf later = Unpooled.buffer();
+        FrameCodec.encode(new Frame.Ping(2), later);
+        ch.writeInbound(later);
+        assertEquals(null, (Object) ch.readInbound());
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void unknownFrameIsSkippedAndTheNextOneDecoded() {
+        EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(MAX_FRAME));
+        ByteBuf buf = Unpooled.buffer().writeInt(5).writeByte(0x7e).writeByte(0).writeBytes(new byte[] {1, 2, 3});
+        FrameCodec.encode(new Frame.Ping(3), buf);
+        ch.writeInbound(buf);
+        DecodeFailure f = ch.readInbound();
+        assertEquals(ErrorCode.UNKNOWN_FRAME, f.code());
+        assertEquals(false, f.fatal());
+        assertEquals(new Frame.Ping(3), (Object) ch.readInbound());
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void malformedFrameIsFatalAndStopsDecoding() {
+        EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(MAX_FRAME));
+        ByteBuf buf = Unpooled.buffer().writeInt(4).writeByte(FrameType.PING).writeByte(0).writeShort(1);
+        FrameCodec.encode(new Frame.Ping(4), buf);
+        ch.writeInbound(buf);
+        DecodeFailure f = ch.readInbound();
+        assertEquals(ErrorCode.MALFORMED_FRAME, f.code());
+        assertTrue(f.fatal());
+        assertEquals(null, (Object) ch.readInbound());
+        ch.finishAndReleaseAll();
+    }
+
+    /** Random bytes, valid frame sequences, or valid frames with mutations. */
+    private static byte[] input(Random r) {
+        switch (r.nextInt(4)) {
+            case 0: {
+                return SampleFrames.bytes(r, 200);
+            }
+            case 1: {
+                ByteBuf buf = Unpooled.buffer();
+                int n = 1 + r.nextInt(5);
+                for (int i = 0; i < n; i++) {
+                    FrameCodec.encode(SampleFrames.random(r), buf);
+                }
+                return toArray(buf);
+            }
+            default: {
+                ByteBuf buf = Unpooled.buffer();
+                FrameCodec.encode(SampleFrames.random(r), buf);
+                byte[] b = toArray(buf);
+                int mutations = 1 + r.nextInt(4);
+                for (int i = 0; i < mutations; i++) {
+                    b = mutate(r, b);
+                }
+                return b;
+            }
+        }
+    }
+
+    private static byte[] mutate(Random r, byte[] b) {
+        if (b.length == 0) {
+            return b;
+        }
+        switch (r.nextInt(6)) {
+            case 0: // flip a bit
+                b[r.nextInt(b.length)] ^= (byte) (1 << r.nextInt(8));
+                return b;
+            case 1: // truncate
+                return java.util.Arrays.copyOf(b, r.nextInt(b.length));
+            case 2: { // set a random int field to an extreme value
+                if (b.length < 8) {
+                    return b;
+                }
+                int at = r.nextInt(b.length - 4);
+                int v = switch (r.nextInt(4)) {
+                    case 0 -> -1;
+                    case 1 -> Integer.MAX_VALUE;
+                    case 2 -> 0;
+                    default -> r.nextInt(70_000);
+                };
+                b[at] = (byte) (v >>> 24);
+                b[at + 1] = (byte) (v >>> 16);
+                b[at + 2] = (byte) (v >>> 8);
+                b[at + 3] = (byte) v;
+                return b;
+            }
+            case 3: { // change the frame type
+                if (b.length > 4) {
+                    b[4] = (byte) r.nextInt(256);
+                }
+                return b;
+            }
+            case 4: { // insert garbage
+                int at = r.nextInt(b.length);
+                byte[] extra = SampleFrames.bytes(r, 16);
+                byte[] c = new byte[b.length + extra.length];
+                System.arraycopy(b, 0, c, 0, at);
+                System.arraycopy(extra, 0, c, at, extra.length);
+                System.arraycopy(b, at, c, at + extra.length, b.length - at);
+                return c;
+            }
+            default: // random byte
+                b[r.nextInt(b.length)] = (byte) r.nextInt(256);
+                return b;
+        }
+    }
+
+    private static byte[] toArray(ByteBuf buf) {
+        byte[] b = new byte[buf.readableBytes()];
+        buf.readBytes(b);
+        return b;
+    }
+}
