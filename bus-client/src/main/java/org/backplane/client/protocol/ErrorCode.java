@@ -39,9 +39,11 @@ public enum ErrorCode {
     /** A request field is out of range (for example a negative credit or start value). */
     BAD_REQUEST(14),
     /** The server failed unexpectedly; the message says how. */
-    INTERNAL(15);
+    INTERNAL(15),
+    /** The server already has its maximum number of connections; the connection is closed. */
+    TOO_MANY_CONNECTIONS(16);
 
-    private static final ErrorCode[] BY_CODE = new ErrorCode[16];
+    private static final ErrorCode[] BY_CODE = new ErrorCode[17];
 
     static {
         for (ErrorCode e : values()) {

@@ -1,0 +1,68 @@
+package org.backplane.server;
+
+import org.backplane.client.BusClient;
+import org.backplane.client.BusMessage;
+import org.backplane.client.Posting;
+import org.backplane.client.PublishAck;
+import org.backplane.client.ServerStatus;
+import org.backplane.client.StartPosition;
+import org.backplane.client.Subscription;
+import org.backplane.client.TopicInfo;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(60)
+class PublishSubscribeIT {
+
+    @Test
+    void publishedPostingsAreAckedInOrderAndReplayedExactly() throws Exception {
+        try (EmbeddedServer s = new EmbeddedServer(); BusClient c = BusClient.connect(s.address())) {
+            List<CompletableFuture<PublishAck>> acks = new ArrayList<>();
+            for (int i = 1; i <= 1000; i++) {
+                acks.add(c.publish("/T/A", ("m" + i).getBytes(StandardCharsets.UTF_8)));
+            }
+            for (int i = 1; i <= 1000; i++) {
+                PublishAck a = acks.get(i - 1).get();
+                assertEquals("/T/A", a.topic());
+                assertEquals(i, a.seq());
+            }
+            List<BusMessage> got = new CopyOnWriteArrayList<>();
+            try (Subscription sub = c.subscribe("/T/A", StartPosition.fromStart(), got::add)) {
+                Await.until(() -> got.size() >= 1000, "1000 messages");
+                for (int i = 1; i <= 1000; i++) {
+                    assertEquals(i, got.get(i - 1).seq());
+                    assertEquals("m" + i, got.get(i - 1).payloadAsText());
+                }
+                assertEquals(1000, sub.lastSeq("/T/A"));
+            }
+            PublishAck keyed = c.publishSync(Posting.to("/T/B").key("IBM").header("src", "feed").payload("x"));
+            assertEquals(1, keyed.seq());
+            List<BusMessage> b = new CopyOnWriteArrayList<>();
+            try (Subscription sub = c.subscribe("/T/*", StartPosition.lastN(1), b::add)) {
+                Await.until(() -> b.size() >= 2, "last of each topic");
+            }
+            BusMessage m = b.stream().filter(x -> x.topic().equals("/T/B")).findFirst().orElseThrow();
+            assertEquals("IBM", m.keyAsText());
+            assertEquals("feed", m.headers().get("src"));
+            assertTrue(b.stream().anyMatch(x -> x.topic().equals("/T/A") && x.seq() == 1000));
+
+            List<TopicInfo> topics = c.topics("/T/**");
+            assertEquals(List.of("/T/A", "/T/B"), topics.stream().map(TopicInfo::name).toList());
+            assertEquals(1000, topics.get(0).retainedCount());
+            assertEquals(1000, topics.get(0).lastSeq());
+            ServerStatus st = c.status();
+            assertEquals(1001, st.published());
+            assertEquals(2, st.topics());
+            assertEquals(1, st.connections());
+        }
+    }
+}
