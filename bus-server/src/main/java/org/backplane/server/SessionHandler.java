@@ -165,7 +165,9 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Publi
                 onStatus(s);
             }
         } else if (msg instanceof Frame.Ping p) {
-            channel.write(new Frame.Pong(p.nonce()), channel.voidPromise());
+            if (requireHello(p)) {
+                channel.write(new Frame.Pong(p.nonce()), channel.voidPromise());
+            }
         } else if (msg instanceof Frame.Pong) {
             // liveness only
         } else if (msg instanceof Frame f) {
