@@ -166,25 +166,36 @@ final class ServerCommand implements Callable<Integer> {
     private static BusServer start(ServerConfig config) {
         try {
             return BusServer.start(config);
-        } catch (UncheckedIOException e) {
-            throw new CliException(e.getMessage(), e);
         } catch (RuntimeException e) {
-            if (isBindFailure(e)) {
+            Throwable bind = bindFailure(e);
+            if (bind != null) {
                 throw new CliException("cannot listen on " + config.listen().getHostString() + ":"
-                        + config.listen().getPort() + ": " + e.getMessage()
+                        + config.listen().getPort() + ": " + bind.getMessage()
                         + " (another server running? pick another --listen)", e);
+            }
+            if (e instanceof UncheckedIOException) {
+                throw new CliException(e.getMessage(), e);
             }
             throw e;
         }
     }
 
-    private static boolean isBindFailure(Throwable e) {
+    /**
+     * The exception saying the address could not be bound, or null. BusServer reports a bind
+     * failure as a failure to open the history (an IOException from Netty's native transport
+     * ends up in the same catch), so the chain is searched.
+     */
+    private static Throwable bindFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof BindException || (t.getMessage() != null && t.getMessage().contains("bind("))) {
-                return true;
+            if (t instanceof BindException) {
+                return t;
+            }
+            if (t.getMessage() != null && t.getMessage().contains("bind(") && (t.getCause() == null
+                    || t.getCause().getMessage() == null || !t.getCause().getMessage().contains("bind("))) {
+                return t;
             }
         }
-        return false;
+        return null;
     }
 
     /**

@@ -40,18 +40,15 @@ public final class QuoteFeed {
     }
 
     /**
-     * Posts {@code quotesPerSecond} quotes a second for {@code duration} on a fixed schedule,
+     * Posts {@code quotesPerSecond} quotes a second for {@code duration} on a fixed schedule
+     * ({@code quotesPerSecond * duration} quotes in all),
      * then returns (acks may still be arriving: see {@link #awaitAcks}). Caller's thread.
      */
     public void run(int quotesPerSecond, Duration duration) {
-        long intervalNs = TimeUnit.SECONDS.toNanos(1) / quotesPerSecond;
+        long ticks = duration.toMillis() * quotesPerSecond / 1000;
         long startNs = System.nanoTime();
-        long endNs = startNs + duration.toNanos();
-        for (long tick = 0; ; tick++) {
-            long dueNs = startNs + tick * intervalNs;
-            if (dueNs >= endNs) {
-                return;
-            }
+        for (long tick = 0; tick < ticks; tick++) {
+            long dueNs = startNs + tick * TimeUnit.SECONDS.toNanos(1) / quotesPerSecond;
             long waitNs;
             while ((waitNs = dueNs - System.nanoTime()) > 0) {
                 LockSupport.parkNanos(waitNs);
