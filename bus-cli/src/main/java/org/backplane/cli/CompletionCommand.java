@@ -5,6 +5,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 /**
@@ -20,7 +21,11 @@ final class CompletionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().getOut().print(AutoComplete.bash("bus", spec.root().commandLine()));
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(AutoComplete.bash("bus", spec.root().commandLine()));
+        out.println();
+        out.println("# Also when run as ./bus from a Backplane checkout.");
+        out.println("complete -F _complete_bus -o default ./bus");
         return 0;
     }
 }
