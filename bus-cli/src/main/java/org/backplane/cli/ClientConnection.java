@@ -20,7 +20,7 @@ final class ClientConnection {
             description = "Servers to connect to, tried in order (default: $BUS_SERVERS, else " + DEFAULT_SERVERS + ").")
     private String servers;
 
-    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "5s", converter = Durations.class,
+    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = Durations.class,
             description = "How long to keep trying to reach a server before giving up (default: ${DEFAULT-VALUE}).")
     private Duration connectTimeout;
 

@@ -27,7 +27,7 @@ import java.util.concurrent.TimeoutException;
  * <pre>
  * ./bus server &amp;                                  # or any running Backplane server
  * ./bus demo --servers 127.0.0.1:7420             # this sample through the CLI, or:
- * java -cp "bus-cli/target/lib/*" org.backplane.samples.trading.TradingSample 127.0.0.1:7420
+ * java -cp "bus-cli/target/bus-cli.jar:bus-cli/target/lib/*" org.backplane.samples.trading.TradingSample 127.0.0.1:7420
  * </pre>
  * ({@code ./bus demo} alone runs it against an embedded server with a temporary data directory.)
  */
