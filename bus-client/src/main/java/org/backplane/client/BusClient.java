@@ -13,7 +13,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.collection.IntObjectHashMap;
-import io.netty.util.collection.LongObjectHashMap;
 import org.backplane.client.protocol.DecodeFailure;
 import org.backplane.client.protocol.ErrorCode;
 import org.backplane.client.protocol.Frame;
@@ -30,7 +29,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -105,7 +103,7 @@ public final class BusClient implements AutoCloseable {
     private int serverIndex;
     private int failedAttempts;
     private int pingsOutstanding;
-    private final LongObjectHashMap<Pending> inflight = new LongObjectHashMap<>();
+    private final InFlightTable<Pending> inflight = new InFlightTable<>();
     private final IntObjectHashMap<Subscription> subscriptions = new IntObjectHashMap<>();
     private final IntObjectHashMap<String> aliases = new IntObjectHashMap<>();
     private final IntObjectHashMap<Request> requests = new IntObjectHashMap<>();
@@ -194,23 +192,46 @@ public final class BusClient implements AutoCloseable {
      * @throws InvalidTopicException if the topic name is invalid
      */
     public CompletableFuture<PublishAck> publish(String topic, byte[] payload) {
-        return publish(Posting.to(topic).payload(payload));
+        return enqueue(validTopic(topic), null, null, payload, null);
     }
+
+    /**
+     * Validates a topic name through a small cache of names already seen valid, so a stream of
+     * postings to a few topics does not re-check every character every time.
+     */
+    private String validTopic(String topic) {
+        if (validTopics.containsKey(topic)) {
+            return topic;
+        }
+        TopicName.of(topic);
+        if (validTopics.size() > 10_000) {
+            validTopics.clear();
+        }
+        validTopics.put(topic, Boolean.TRUE);
+        return topic;
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<String, Boolean> validTopics =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Publishes a posting with key and headers; otherwise as {@link #publish(String, byte[])}. */
     public CompletableFuture<PublishAck> publish(Posting posting) {
+        return enqueue(posting.topic(), posting.key(), HeadersCodec.encode(posting.headers()), posting.payload(),
+                posting);
+    }
+
+    private CompletableFuture<PublishAck> enqueue(String topic, byte[] key, byte[] headers, byte[] payload,
+                                                  Posting posting) {
         CompletableFuture<PublishAck> future = new CompletableFuture<>();
         if (closed || closing) {
             future.completeExceptionally(new PublishException(ErrorCode.INTERNAL, "client is closed"));
             return future;
         }
-        byte[] headers = HeadersCodec.encode(posting.headers());
         Frame.Welcome w = welcome;
-        int size = posting.payload().length + (posting.key() == null ? 0 : posting.key().length)
-                + (headers == null ? 0 : headers.length);
+        int size = payload.length + (key == null ? 0 : key.length) + (headers == null ? 0 : headers.length);
         if (w != null && size > w.maxMessageBytes()) {
             future.completeExceptionally(new PublishException(ErrorCode.MESSAGE_TOO_LARGE, "posting to "
-                    + posting.topic() + " is " + size + " bytes (payload, key and headers); the server accepts at most "
+                    + topic + " is " + size + " bytes (payload, key and headers); the server accepts at most "
                     + w.maxMessageBytes()));
             return future;
         }
@@ -235,7 +256,7 @@ public final class BusClient implements AutoCloseable {
             future.completeExceptionally(new PublishException(ErrorCode.INTERNAL, "interrupted while waiting for publish window"));
             return future;
         }
-        Pending p = new Pending(posting, headers, future, startNs + timeoutNs);
+        Pending p = new Pending(topic, key, headers, payload, future, startNs + timeoutNs);
         synchronized (publishLock) {
             // seq order = queue order, so the server sees one producer's postings in seq order
             p.producerSeq = ++lastProducerSeq;
@@ -257,13 +278,18 @@ public final class BusClient implements AutoCloseable {
      * @throws InvalidTopicException if the topic name is invalid
      */
     public PublishAck publishSync(String topic, byte[] payload) {
-        return publishSync(Posting.to(topic).payload(payload));
+        return publishSyncRaw(topic, payload);
     }
 
     /** Publishes a posting and waits for the ack; as {@link #publishSync(String, byte[])}. */
     public PublishAck publishSync(Posting posting) {
         requireNotIoThread("publishSync");
         return await(publish(posting), options.publishTimeout().plusSeconds(1), "publish to " + posting.topic());
+    }
+
+    private PublishAck publishSyncRaw(String topic, byte[] payload) {
+        requireNotIoThread("publishSync");
+        return await(publish(topic, payload), options.publishTimeout().plusSeconds(1), "publish to " + topic);
     }
 
     /**
@@ -301,10 +327,7 @@ public final class BusClient implements AutoCloseable {
 
     /** Lowest producer seq not yet acked or failed, or Long.MAX_VALUE (I/O thread). */
     private long oldestUnsettled() {
-        long oldest = Long.MAX_VALUE;
-        for (long seq : inflight.keySet()) {
-            oldest = Math.min(oldest, seq);
-        }
+        long oldest = inflight.oldestSeq();
         Pending queued = outbox.peek();
         if (queued != null) {
             oldest = Math.min(oldest, queued.producerSeq);
@@ -321,7 +344,7 @@ public final class BusClient implements AutoCloseable {
             if (p.future.isDone()) {
                 continue;
             }
-            inflight.put(p.producerSeq, p);
+            inflight.add(p.producerSeq, p);
             if (ready) {
                 if (buf == null) {
                     buf = channel.alloc().directBuffer(64 * 1024);
@@ -335,9 +358,7 @@ public final class BusClient implements AutoCloseable {
     }
 
     private void writePublish(ByteBuf buf, Pending p) {
-        Posting posting = p.posting;
-        FrameCodec.writePublish(buf, producerId, p.producerSeq, posting.topic(), posting.key(), p.headers,
-                posting.payload());
+        FrameCodec.writePublish(buf, producerId, p.producerSeq, p.topic, p.key, p.headers, p.payload);
     }
 
     private void onAck(Frame.Ack ack) {
@@ -626,17 +647,10 @@ public final class BusClient implements AutoCloseable {
         for (Subscription s : subscriptions.values()) {
             sendSubscribe(s);
         }
-        long[] seqs = new long[inflight.size()];
-        int n = 0;
-        for (long seq : inflight.keySet()) {
-            seqs[n++] = seq;
-        }
-        Arrays.sort(seqs);
+        int n = inflight.size();
         if (n > 0) {
             ByteBuf buf = ch.alloc().directBuffer(64 * 1024);
-            for (long seq : seqs) {
-                writePublish(buf, inflight.get(seq));
-            }
+            inflight.forEach(p -> writePublish(buf, p));
             ch.write(buf, ch.voidPromise());
         }
         for (Request r : requests.values()) {
@@ -712,29 +726,22 @@ public final class BusClient implements AutoCloseable {
             return;
         }
         long now = System.nanoTime();
-        List<Long> expired = null;
-        for (LongObjectHashMap.PrimitiveEntry<Pending> e : inflight.entries()) {
-            if (now - e.value().deadlineNs >= 0) {
-                if (expired == null) {
-                    expired = new ArrayList<>();
-                }
-                expired.add(e.key());
+        List<Pending> expired = new ArrayList<>();
+        inflight.forEach(p -> {
+            if (now - p.deadlineNs >= 0) {
+                expired.add(p);
             }
-        }
-        if (expired != null) {
-            for (long seq : expired) {
-                Pending p = inflight.remove(seq);
-                failPending(p, "no ack for posting to " + p.posting.topic() + " within "
-                        + options.publishTimeout().toMillis() + " ms" + (ready ? "" : " (disconnected)")
-                        + "; it may or may not have been stored");
-            }
+        });
+        for (Pending p : expired) {
+            inflight.remove(p.producerSeq);
+            failPending(p, "no ack for posting to " + p.topic + " within "
+                    + options.publishTimeout().toMillis() + " ms" + (ready ? "" : " (disconnected)")
+                    + "; it may or may not have been stored");
         }
     }
 
     private void failEverything(String reason) {
-        for (Pending p : inflight.values()) {
-            failPending(p, reason);
-        }
+        inflight.forEach(p -> failPending(p, reason));
         inflight.clear();
         Pending p;
         while ((p = outbox.poll()) != null) {
@@ -844,15 +851,20 @@ public final class BusClient implements AutoCloseable {
 
     /** A posting queued or in flight. */
     private static final class Pending {
-        final Posting posting;
+        final String topic;
+        final byte[] key;
         final byte[] headers;
+        final byte[] payload;
         final CompletableFuture<PublishAck> future;
         final long deadlineNs;
         long producerSeq;
 
-        Pending(Posting posting, byte[] headers, CompletableFuture<PublishAck> future, long deadlineNs) {
-            this.posting = posting;
+        Pending(String topic, byte[] key, byte[] headers, byte[] payload, CompletableFuture<PublishAck> future,
+                long deadlineNs) {
+            this.topic = topic;
+            this.key = key;
             this.headers = headers;
+            this.payload = payload;
             this.future = future;
             this.deadlineNs = deadlineNs;
         }

@@ -34,6 +34,9 @@ final class Delivery implements OrderedSink {
     private final ServerMetrics metrics;
     private final Map<String, TopicLog> topics = new HashMap<>();
     private long lastTimestampMillis;
+    private String lastTopicName;
+    private TopicLog lastTopic;
+    private TopicLog lastTouched;
 
     Delivery(HistoryStore store, SubscriptionRegistry subscriptions, ServerMetrics metrics) {
         this.store = store;
@@ -49,6 +52,8 @@ final class Delivery implements OrderedSink {
         Map<PublishOrigin, List<Outcome>> byOrigin = new IdentityHashMap<>();
         Set<String> touched = new HashSet<>();
         int appended = 0;
+        PublishOrigin lastOrigin = null;
+        List<Outcome> lastOutcomes = null;
         for (Submission s : ordered) {
             Outcome outcome;
             try {
@@ -68,7 +73,11 @@ final class Delivery implements OrderedSink {
             } else {
                 metrics.rejected.increment();
             }
-            byOrigin.computeIfAbsent(s.origin(), o -> new ArrayList<>()).add(outcome);
+            if (s.origin() != lastOrigin) {
+                lastOrigin = s.origin();
+                lastOutcomes = byOrigin.computeIfAbsent(lastOrigin, o -> new ArrayList<>());
+            }
+            lastOutcomes.add(outcome);
         }
         if (appended > 0) {
             try {
@@ -104,11 +113,16 @@ final class Delivery implements OrderedSink {
                         + f.highestProducerSeq() + "); it may already be stored, so it is not stored again");
             }
         }
-        TopicLog log = topics.computeIfAbsent(s.topic(), store::topic);
+        TopicLog log = s.topic() == lastTopicName ? lastTopic : topics.computeIfAbsent(s.topic(), store::topic);
+        lastTopicName = s.topic();
+        lastTopic = log;
         long seq = store.append(log, now, s.producerId(), s.producerSeq(), wrap(s.key()), wrap(s.headers()),
                 ByteBuffer.wrap(s.payload()));
         metrics.published.increment();
-        touched.add(log.name());
+        if (touched.isEmpty() || lastTouched != log) {
+            touched.add(log.name());
+            lastTouched = log;
+        }
         return Outcome.acked(s.producerSeq(), s.topic(), seq, now);
     }
 

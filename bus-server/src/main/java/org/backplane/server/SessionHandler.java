@@ -55,6 +55,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Publi
     private final IntObjectHashMap<ServerSubscription> subscriptions = new IntObjectHashMap<>();
     private final Map<String, Integer> aliases = new HashMap<>();
     private long published;
+    private String lastValidTopic;
 
     SessionHandler(ServerContext server) {
         this.server = server;
@@ -234,10 +235,15 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Publi
     }
 
     private void onPublish(Frame.Publish p) {
-        String problem = TopicName.problem(p.topic());
-        if (problem != null) {
-            nack(p, ErrorCode.BAD_TOPIC, problem);
-            return;
+        String problem;
+        // the decoder hands out one String instance per recently seen topic: check it once
+        if (p.topic() != lastValidTopic) {
+            problem = TopicName.problem(p.topic());
+            if (problem != null) {
+                nack(p, ErrorCode.BAD_TOPIC, problem);
+                return;
+            }
+            lastValidTopic = p.topic();
         }
         long size = (long) p.payload().length + (p.key() == null ? 0 : p.key().length)
                 + (p.headers() == null ? 0 : p.headers().length);
