@@ -88,6 +88,7 @@ public final class BusE2EBench {
         boolean skipLat = a.containsKey("skip-lat");
         boolean skipTput = a.containsKey("skip-tput");
         String durability = a.getOrDefault("durability", "os");
+        int inflight = Integer.parseInt(a.getOrDefault("inflight", "4096"));
 
         Path dir = Files.createTempDirectory("bus-bench-");
         BusServer server = null;
@@ -95,7 +96,7 @@ public final class BusE2EBench {
         String address = a.get("server");
         if (address == null && embedded) {
             server = BusServer.start(ServerConfig.builder().listen("127.0.0.1:0").dataDir(dir)
-                    .durability(ServerConfig.parseDurability(durability)).build());
+                    .durability(ServerConfig.parseDurability(durability)).maxInFlightPerConnection(Math.max(4096, inflight)).build());
             address = server.addressString();
         } else if (address == null) {
             List<String> cmd = new ArrayList<>();
@@ -131,7 +132,8 @@ public final class BusE2EBench {
         Process childProcess = child;
         BusServer embeddedServer = server;
         try (BusClient sub = BusClient.connect(ClientOptions.builder().servers(address).name("bench-sub").build());
-             BusClient pub = BusClient.connect(ClientOptions.builder().servers(address).name("bench-pub").build())) {
+             BusClient pub = BusClient.connect(ClientOptions.builder().servers(address).name("bench-pub")
+                     .maxInFlight(inflight).build())) {
             Subscription s = sub.subscribe(TOPIC, StartPosition.now(), m -> {
                 byte[] b = m.payload();
                 if (m.seq() != lastSeq + 1 && lastSeq != 0) {
@@ -157,6 +159,7 @@ public final class BusE2EBench {
                 current = p;
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 long t0 = System.nanoTime();
+                long cpu0 = cpuNanos();
                 long sent = 0;
                 for (; sent < n; sent++) {
                     if (sent - p.published.get() >= window) {
@@ -175,12 +178,15 @@ public final class BusE2EBench {
                 }
                 double secs = ((p.done ? p.lastRecv : System.nanoTime()) - t0) / 1e9;
                 long recv = p.done ? p.count : p.published.get();
+                double cpuUsPerMsg = (cpuNanos() - cpu0) / 1e3 / Math.max(1, recv);
                 if (name.equals("tput")) {
                     double mps = recv / secs;
                     System.out.printf("RESULT peer=backplane%s size=%d phase=tput sent=%d received=%d lost=%d secs=%.3f "
-                                    + "msgs_per_s=%.0f MB_per_s=%.1f send_rate_msgs_per_s=%.0f window_msgs=%d gaps=%d%n",
+                                    + "msgs_per_s=%.0f MB_per_s=%.1f send_rate_msgs_per_s=%.0f window_msgs=%d gaps=%d "
+                                    + "cpu_us_per_msg=%.2f (this JVM%s)%n",
                             embedded ? "-embedded" : "", size, sent, recv, sent - recv, secs, mps, mps * size / 1e6,
-                            sent / ((tSent - t0) / 1e9), window, gaps);
+                            sent / ((tSent - t0) / 1e9), window, gaps, cpuUsPerMsg,
+                            embedded ? ": clients and server" : ": clients only");
                 } else {
                     System.out.printf("info warmup %d/%d msgs in %.2fs%n", recv, n, secs);
                 }
@@ -227,6 +233,12 @@ public final class BusE2EBench {
                 paths.sorted(java.util.Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
             }
         }
+    }
+
+    /** CPU time of this whole JVM so far. */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static byte[] message(int size, long ts, int phase) {
