@@ -117,7 +117,7 @@ public final class HistoryStore implements AutoCloseable {
     this.appender = queue.createAppender();
     this.appender.singleThreadedCheckDisabled(true);
     this.usableDiskBytes = () -> usableSpace(logDir);
-    this.minFreeDiskBytes = 64L << 20;
+    this.minFreeDiskBytes = config.minFreeDiskBytes();
     this.checkpointer = new Checkpointer(config.dataDir().resolve(CHECKPOINT_FILE));
     Recovery.Result r = new Recovery(this).run();
     log.info("history store opened at {}: {} topics, {} entries retained, {} ({} records replayed) in {} ms",
