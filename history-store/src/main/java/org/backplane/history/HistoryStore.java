@@ -116,7 +116,8 @@ public final class HistoryStore implements AutoCloseable {
         .build();
     this.appender = queue.createAppender();
     this.appender.singleThreadedCheckDisabled(true);
-    this.usableDiskBytes = () -> usableSpace(logDir);
+    java.nio.file.FileStore fileStore = Files.getFileStore(logDir);
+    this.usableDiskBytes = () -> usableSpace(fileStore);
     this.minFreeDiskBytes = config.minFreeDiskBytes();
     this.checkpointer = new Checkpointer(config.dataDir().resolve(CHECKPOINT_FILE));
     Recovery.Result r = new Recovery(this).run();
@@ -761,9 +762,9 @@ public final class HistoryStore implements AutoCloseable {
     }
   }
 
-  private static long usableSpace(Path dir) {
+  private static long usableSpace(java.nio.file.FileStore store) {
     try {
-      return Files.getFileStore(dir).getUsableSpace();
+      return store.getUsableSpace();
     } catch (IOException e) {
       return Long.MAX_VALUE; // cannot tell: let the write itself fail
     }

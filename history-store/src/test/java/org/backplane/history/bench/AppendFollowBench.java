@@ -21,11 +21,11 @@ import org.backplane.history.TopicLog;
  * root) with:
  *
  * <pre>
- * mvn -q -o -pl history-store test-compile exec:exec ... (see history-store/README.md)
+ * history-store/bench.sh [entries] [topics] [filter|topic|none]
  * </pre>
  *
- * Arguments: entries (default 10,000,000), topics (default 100), cursor kind "filter" or
- * "topic" (default filter).
+ * Arguments: entries (default 10,000,000), topics (default 100), cursor kind "filter" (one
+ * cursor over all topics), "topic" (one cursor on one topic) or "none" (default filter).
  */
 public final class AppendFollowBench {
   private AppendFollowBench() {
