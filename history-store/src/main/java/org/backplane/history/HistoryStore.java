@@ -783,25 +783,6 @@ public final class HistoryStore implements AutoCloseable {
     return t;
   }
 
-  /** Positions {@code t} at {@code index}, or at the end when {@code index} is the end. */
-  void positionTailer(ExcerptTailer t, long index) {
-    if (index == Long.MAX_VALUE || !t.moveToIndex(index)) {
-      t.toEnd();
-    }
-  }
-
-  /** The index the next appended record will get (or MAX_VALUE-like end marker). */
-  long endIndex() {
-    ExcerptTailer t = queue.createTailer();
-    try {
-      t.singleThreadedCheckDisabled(true);
-      t.toEnd();
-      return t.index();
-    } finally {
-      t.close();
-    }
-  }
-
   /** Writer: the log index of the last record written (-1 for none). */
   long lastAppendedIndex() {
     return lastAppendedIndex;

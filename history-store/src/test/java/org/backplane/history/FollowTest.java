@@ -58,6 +58,15 @@ class FollowTest {
       }
       HistoryCursor all = store.openCursor(n -> n.startsWith("/F/"), StartPosition.BEGINNING);
       HistoryCursor one = store.openCursor("/F/3", StartPosition.BEGINNING);
+      HistoryCursor fromEnd = store.openCursor(n -> n.startsWith("/F/"), StartPosition.END);
+      Map<String, Long> endNext = new HashMap<>();
+      EntryHandler onEnd = e -> {
+        Long expect = endNext.get(e.topic());
+        if (expect != null && e.seq() != expect) {
+          throw new AssertionError("END cursor " + e.topic() + ": seq " + e.seq() + " expected " + expect);
+        }
+        endNext.put(e.topic(), e.seq() + 1);
+      };
       long[] lastGlobal = {-1};
       Map<String, Long> nextSeq = new HashMap<>();
       long[] oneNext = {1};
@@ -88,7 +97,7 @@ class FollowTest {
       };
       while (true) {
         boolean finished = done.get();
-        int n = all.poll(onAll, 500) + one.poll(onOne, 500);
+        int n = all.poll(onAll, 500) + one.poll(onOne, 500) + fromEnd.poll(onEnd, 500);
         if (n == 0 && finished) {
           break;
         }
@@ -98,6 +107,12 @@ class FollowTest {
       assertEquals(total, counts[0]);
       assertEquals(store.info("/F/3").orElseThrow().lastSeq(), counts[1]);
       assertEquals(total, lastGlobal[0] + 1);
+      for (int t = 0; t < topicCount; t++) {
+        String name = "/F/" + t;
+        assertEquals(store.info(name).orElseThrow().lastSeq() + 1, endNext.get(name), name);
+      }
+      // and the END cursor started where its positions said, with nothing before it
+      assertEquals(endNext, fromEnd.positions());
     }
   }
 }
