@@ -107,7 +107,11 @@ final class FilterCursor extends LogCursor {
           dc.rollbackOnClose(); // written, not yet indexed: read it again next poll
           break;
         }
-        if (ix.positionOf(seq) != dc.index()) {
+        long live = ix.positionOf(seq);
+        if (live != dc.index() && !(live > dc.index() && ix.prevRetained(seq) < nextSeqs[id])) {
+          // not the retained copy; unless it is an older copy of an entry relocated ahead of us
+          // whose predecessors this cursor has all delivered: then delivering it here keeps
+          // the original append order (README "Reclaiming disk space")
           continue;
         }
         if (state == GATED_STATE) {

@@ -222,6 +222,26 @@ final class TopicIndex {
     return -1;
   }
 
+  /** The highest retained seq below {@code seq}, or -1. Any thread. */
+  long prevRetained(long seq) {
+    long first = firstSeqBound();
+    Segment[] segs = segments;
+    for (int si = segmentFor(segs, seq - 1); si >= 0; si--) {
+      Segment s = segs[si];
+      int n = s.published();
+      for (int slot = Math.min(s.slotAtOrAfter(seq, n), n) - 1; slot >= 0; slot--) {
+        long at = s.seqAt(slot);
+        if (at < first) {
+          return -1;
+        }
+        if (at < seq && s.posOffsets[slot] != DEAD) {
+          return at;
+        }
+      }
+    }
+    return -1;
+  }
+
   /** The retained seq {@code n} entries before the end (the start of "last n"), or -1. */
   long startOfLast(long n) {
     if (n <= 0) {

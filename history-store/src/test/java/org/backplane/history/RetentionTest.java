@@ -165,4 +165,27 @@ class RetentionTest {
       assertTrue(store.info("/count").orElseThrow().firstSeq() == 6);
     }
   }
+
+  @Test
+  void aCursorMidWayThroughTheLogKeepsTheOriginalOrderOfARelocatedEntry() throws Exception {
+    try (HistoryStore store = open()) {
+      append(store, "/k", clock.millis(), "A", "k1");
+      HistoryCursor c = store.openCursor(n -> n.equals("/k") || n.equals("/keep"), StartPosition.BEGINNING);
+      assertEquals(List.of(1L), Recorded.seqs(Recorded.drain(c)));
+      clock.advance(Duration.ofSeconds(1));
+      append(store, "/keep", clock.millis(), null, "x1");
+      append(store, "/k", clock.millis(), "B", "k2");
+      append(store, "/keep", clock.millis(), null, "x2");
+      clock.advance(Duration.ofSeconds(1));
+      append(store, "/tick", clock.millis(), null, "t");
+      store.maintain(clock.millis()); // first file holds only /k#1: /k is relocated, the file deleted
+      assertEquals(2, logFiles().size());
+      assertEquals(List.of("/keep#1", "/k#2", "/keep#2"),
+          Recorded.drain(c).stream().map(r -> r.topic() + "#" + r.seq()).toList());
+      // a cursor opening now reads /k from the relocated block, in seq order
+      assertEquals(List.of("/keep#1", "/keep#2", "/k#1", "/k#2"),
+          Recorded.drain(store.openCursor(n -> n.equals("/k") || n.equals("/keep"), StartPosition.BEGINNING))
+              .stream().map(r -> r.topic() + "#" + r.seq()).toList());
+    }
+  }
 }
