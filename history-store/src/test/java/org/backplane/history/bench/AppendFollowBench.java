@@ -57,7 +57,7 @@ public final class AppendFollowBench {
         logs[i] = store.topic("/bench/" + i);
       }
       // warm up (not counted)
-      ByteBuffer payload = ByteBuffer.allocateDirect(100);
+      ByteBuffer payload = Boolean.getBoolean("bench.heap") ? ByteBuffer.allocate(100) : ByteBuffer.allocateDirect(100);
       Thread reader = new Thread(() -> {
         HistoryCursor c = kind.equals("topic")
             ? store.openCursor("/bench/0", StartPosition.BEGINNING)
