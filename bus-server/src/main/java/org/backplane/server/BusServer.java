@@ -88,7 +88,7 @@ public final class BusServer implements AutoCloseable {
                             channels.add(ch);
                             ch.pipeline().addLast(
                                     new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS),
-                                    new FrameDecoder(config.maxFrameBytes()),
+                                    new FrameDecoder(config.maxFrameBytes(), true),
                                     FrameEncoder.INSTANCE,
                                     new SessionHandler(context));
                         }

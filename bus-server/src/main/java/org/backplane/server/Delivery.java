@@ -10,7 +10,6 @@ import org.backplane.history.TopicLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -67,6 +66,8 @@ final class Delivery implements OrderedSink {
             } catch (RuntimeException e) {
                 log.error("delivering to {} failed", s.topic(), e);
                 outcome = Outcome.refused(s.producerSeq(), ErrorCode.INTERNAL, "server failed to store the posting: " + e);
+            } finally {
+                s.release();
             }
             if (outcome.ok()) {
                 appended++;
@@ -116,8 +117,7 @@ final class Delivery implements OrderedSink {
         TopicLog log = s.topic() == lastTopicName ? lastTopic : topics.computeIfAbsent(s.topic(), store::topic);
         lastTopicName = s.topic();
         lastTopic = log;
-        long seq = store.append(log, now, s.producerId(), s.producerSeq(), wrap(s.key()), wrap(s.headers()),
-                ByteBuffer.wrap(s.payload()));
+        long seq = store.append(log, now, s.producerId(), s.producerSeq(), s.key(), s.headers(), s.payload());
         metrics.published.increment();
         if (touched.isEmpty() || lastTouched != log) {
             touched.add(log.name());
@@ -137,10 +137,6 @@ final class Delivery implements OrderedSink {
             }, 1);
         }
         return ts[0];
-    }
-
-    private static ByteBuffer wrap(byte[] bytes) {
-        return bytes == null ? null : ByteBuffer.wrap(bytes);
     }
 
     @Override

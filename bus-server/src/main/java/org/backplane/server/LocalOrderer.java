@@ -49,6 +49,7 @@ final class LocalOrderer implements Orderer {
 
     private static void refuse(List<Submission> batch) {
         for (Submission s : batch) {
+            s.release();
             s.origin().onOutcomes(List.of(Outcome.refused(s.producerSeq(), ErrorCode.SHUTTING_DOWN,
                     "server is shutting down; posting not stored")));
         }

@@ -15,6 +15,7 @@ import org.backplane.client.protocol.Frame;
 import org.backplane.client.protocol.FrameCodec;
 import org.backplane.client.protocol.FrameType;
 import org.backplane.client.protocol.HeadersCodec;
+import org.backplane.client.protocol.PublishView;
 import org.backplane.history.HistoryCursor;
 import org.backplane.history.StartPosition;
 import org.backplane.history.TopicInfo;
@@ -22,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -135,11 +137,25 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Publi
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (closing) {
+            if (msg instanceof PublishView v) {
+                v.release();
+            }
             return;
         }
-        if (msg instanceof Frame.Publish p) {
+        if (msg instanceof PublishView v) {
+            if (closing || !helloDone) {
+                v.release();
+                if (!closing) {
+                    fatal(ErrorCode.HANDSHAKE_REQUIRED, "PUBLISH before HELLO; the first frame must be HELLO");
+                }
+                return;
+            }
+            onPublish(v.producerId(), v.producerSeq(), v.topic(), v.key(), v.headers(), v.payload(), v.size(), v);
+        } else if (msg instanceof Frame.Publish p) {
             if (requireHello(p)) {
-                onPublish(p);
+                onPublish(p.producerId(), p.producerSeq(), p.topic(), wrap(p.key()), wrap(p.headers()),
+                        ByteBuffer.wrap(p.payload()), (long) p.payload().length + length(p.key()) + length(p.headers()),
+                        null);
             }
         } else if (msg instanceof Frame.Credit c) {
             if (requireHello(c)) {
@@ -234,41 +250,56 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Publi
         log.info("connection from {} is client '{}' (producer {})", peer, clientName, Long.toHexString(h.producerId()));
     }
 
-    private void onPublish(Frame.Publish p) {
-        String problem;
+    private static ByteBuffer wrap(byte[] bytes) {
+        return bytes == null ? null : ByteBuffer.wrap(bytes);
+    }
+
+    private static int length(byte[] bytes) {
+        return bytes == null ? 0 : bytes.length;
+    }
+
+    /** Validates one posting and adds it to this read's batch, or NACKs it (and releases its bytes). */
+    private void onPublish(long producerId, long producerSeq, String topic, ByteBuffer key, ByteBuffer headers,
+                           ByteBuffer payload, long size, PublishView owner) {
+        String problem = null;
+        ErrorCode code = null;
         // the decoder hands out one String instance per recently seen topic: check it once
-        if (p.topic() != lastValidTopic) {
-            problem = TopicName.problem(p.topic());
+        if (topic != lastValidTopic) {
+            problem = TopicName.problem(topic);
             if (problem != null) {
-                nack(p, ErrorCode.BAD_TOPIC, problem);
-                return;
+                code = ErrorCode.BAD_TOPIC;
+            } else {
+                lastValidTopic = topic;
             }
-            lastValidTopic = p.topic();
         }
-        long size = (long) p.payload().length + (p.key() == null ? 0 : p.key().length)
-                + (p.headers() == null ? 0 : p.headers().length);
-        if (size > server.config.maxMessageBytes()) {
-            nack(p, ErrorCode.MESSAGE_TOO_LARGE, "posting to " + p.topic() + " is " + size
-                    + " bytes (payload, key and headers); the limit is " + server.config.maxMessageBytes());
-            return;
+        if (problem == null && size > server.config.maxMessageBytes()) {
+            code = ErrorCode.MESSAGE_TOO_LARGE;
+            problem = "posting to " + topic + " is " + size + " bytes (payload, key and headers); the limit is "
+                    + server.config.maxMessageBytes();
         }
-        if (p.headers() != null && (problem = HeadersCodec.problem(p.headers())) != null) {
-            nack(p, ErrorCode.BAD_REQUEST, problem);
-            return;
+        if (problem == null && headers != null && (problem = HeadersCodec.problem(headers)) != null) {
+            code = ErrorCode.BAD_REQUEST;
         }
-        if (server.shuttingDown) {
-            nack(p, ErrorCode.SHUTTING_DOWN, "server is shutting down; posting not stored");
+        if (problem == null && server.shuttingDown) {
+            code = ErrorCode.SHUTTING_DOWN;
+            problem = "server is shutting down; posting not stored";
+        }
+        if (problem != null) {
+            if (owner != null) {
+                owner.release();
+            }
+            nack(producerSeq, code, problem);
             return;
         }
         inFlight++;
         published++;
-        batch.add(new Submission(this, p.producerId(), p.producerSeq(), p.topic(), p.key(), p.headers(), p.payload()));
+        batch.add(new Submission(this, producerId, producerSeq, topic, key, headers, payload, owner));
     }
 
-    private void nack(Frame.Publish p, ErrorCode code, String message) {
+    private void nack(long producerSeq, ErrorCode code, String message) {
         server.metrics.rejected.increment();
-        log.debug("posting {} from {} refused: {}", p.producerSeq(), peer, message);
-        channel.write(new Frame.Nack(p.producerSeq(), code, message), channel.voidPromise());
+        log.debug("posting {} from {} refused: {}", producerSeq, peer, message);
+        channel.write(new Frame.Nack(producerSeq, code, message), channel.voidPromise());
     }
 
     /** Delivery thread: hands the batch's outcomes to the event loop. */

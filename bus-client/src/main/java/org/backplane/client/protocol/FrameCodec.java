@@ -254,15 +254,7 @@ public final class FrameCodec {
      *     a body that does not parse exactly (fatal)
      */
     public Frame decode(ByteBuf frame) throws ProtocolException {
-        if (frame.readableBytes() < 2) {
-            throw malformed("frame of " + frame.readableBytes() + " bytes is shorter than its type and flags");
-        }
-        int type = frame.readUnsignedByte();
-        int flags = frame.readUnsignedByte();
-        if (flags != 0) {
-            throw malformed(FrameType.name(type) + " frame has flags 0x" + Integer.toHexString(flags)
-                    + "; protocol version 1 requires 0");
-        }
+        int type = readTypeAndFlags(frame);
         Frame result;
         try {
             result = decodeBody(type, frame);
@@ -273,6 +265,36 @@ public final class FrameCodec {
             throw malformed(FrameType.name(type) + " frame has " + frame.readableBytes() + " unexpected trailing bytes");
         }
         return result;
+    }
+
+    /**
+     * Like {@link #decode}, but a PUBLISH comes back as a {@link PublishView} over the retained
+     * frame bytes instead of a {@link Frame.Publish} with copied arrays (the server's hot path).
+     * Returns a {@link Frame} or a {@link PublishView}. Not thread-safe (topic cache).
+     */
+    public Object decodeRetainingPublish(ByteBuf frame) throws ProtocolException {
+        if (frame.readableBytes() >= 2 && frame.getUnsignedByte(frame.readerIndex()) == FrameType.PUBLISH) {
+            readTypeAndFlags(frame);
+            try {
+                return decodePublishView(frame);
+            } catch (IllegalArgumentException e) {
+                throw malformed("PUBLISH frame: " + e.getMessage());
+            }
+        }
+        return decode(frame);
+    }
+
+    private static int readTypeAndFlags(ByteBuf frame) throws ProtocolException {
+        if (frame.readableBytes() < 2) {
+            throw malformed("frame of " + frame.readableBytes() + " bytes is shorter than its type and flags");
+        }
+        int type = frame.readUnsignedByte();
+        int flags = frame.readUnsignedByte();
+        if (flags != 0) {
+            throw malformed(FrameType.name(type) + " frame has flags 0x" + Integer.toHexString(flags)
+                    + "; protocol version 1 requires 0");
+        }
+        return type;
     }
 
     private Frame decodeBody(int type, ByteBuf in) throws ProtocolException {
@@ -434,6 +456,43 @@ public final class FrameCodec {
                         "unknown frame type " + FrameType.name(type) + "; skipped", false);
             }
         }
+    }
+
+    /**
+     * Parses a PUBLISH frame (positioned after type and flags) into a {@link PublishView} over a
+     * retained slice of {@code frame}: no bytes are copied. Same checks as {@link #decode}.
+     */
+    PublishView decodePublishView(ByteBuf in) throws ProtocolException {
+        need(in, 16, "PUBLISH");
+        long producerId = in.readLong();
+        long producerSeq = in.readLong();
+        String topic = readTopic(in);
+        int keyIndex = in.readerIndex() + 4;
+        int keyLength = skipBlob(in, "key", true);
+        int headersIndex = in.readerIndex() + 4;
+        int headersLength = skipBlob(in, "headers", true);
+        int payloadIndex = in.readerIndex() + 4;
+        int payloadLength = skipBlob(in, "payload", false);
+        if (in.isReadable()) {
+            throw malformed("PUBLISH frame has " + in.readableBytes() + " unexpected trailing bytes");
+        }
+        // one retain for the whole frame; the views index into it
+        return new PublishView(producerId, producerSeq, topic, in.retain(), keyIndex, keyLength, headersIndex,
+                headersLength, payloadIndex, payloadLength);
+    }
+
+    private static int skipBlob(ByteBuf in, String what, boolean optional) throws ProtocolException {
+        need(in, 4, what + " length");
+        int length = in.readInt();
+        if (length == -1 && optional) {
+            return -1;
+        }
+        if (length < 0) {
+            throw malformed(what + " length " + length + " is negative");
+        }
+        need(in, length, what);
+        in.skipBytes(length);
+        return length;
     }
 
     private static void need(ByteBuf in, int bytes, String what) throws ProtocolException {
