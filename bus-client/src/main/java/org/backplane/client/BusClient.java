@@ -304,25 +304,42 @@ public final class BusClient implements AutoCloseable {
         synchronized (publishLock) {
             target = lastProducerSeq;
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            CompletableFuture<Boolean> settled = new CompletableFuture<>();
-            loop.execute(() -> settled.complete(oldestUnsettled() > target));
-            try {
-                if (settled.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                    return true;
-                }
-                if (System.nanoTime() - deadline >= 0) {
-                    return false;
-                }
-                Thread.sleep(2);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            } catch (ExecutionException | TimeoutException e) {
-                return false;
-            }
+        CompletableFuture<Void> settled = new CompletableFuture<>();
+        loop.execute(() -> {
+            flushWaiters.add(new FlushWaiter(target, settled));
+            checkFlushWaiters();
+        });
+        try {
+            settled.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        } finally {
+            loop.execute(() -> flushWaiters.removeIf(w -> w.done == settled));
         }
+    }
+
+    /** A {@link #flush} waiting until every posting up to {@code seq} is settled. */
+    private record FlushWaiter(long seq, CompletableFuture<Void> done) {}
+
+    private final List<FlushWaiter> flushWaiters = new ArrayList<>();
+
+    /** Completes the flushes whose postings are all settled (I/O thread; cheap when none wait). */
+    private void checkFlushWaiters() {
+        if (flushWaiters.isEmpty()) {
+            return;
+        }
+        long oldest = oldestUnsettled();
+        flushWaiters.removeIf(w -> {
+            if (w.seq < oldest) {
+                w.done.complete(null);
+                return true;
+            }
+            return false;
+        });
     }
 
     /** Lowest producer seq not yet acked or failed, or Long.MAX_VALUE (I/O thread). */
@@ -369,6 +386,7 @@ public final class BusClient implements AutoCloseable {
         window.release();
         p.future.complete(new PublishAck(ack.topic(), ack.seq(), Instant.ofEpochMilli(ack.timestampMillis()),
                 ack.producerSeq()));
+        checkFlushWaiters();
     }
 
     private void onNack(Frame.Nack nack) {
@@ -378,6 +396,7 @@ public final class BusClient implements AutoCloseable {
         }
         window.release();
         p.future.completeExceptionally(new PublishException(nack.code(), nack.message()));
+        checkFlushWaiters();
     }
 
     private void failPending(Pending p, String reason) {
@@ -722,6 +741,7 @@ public final class BusClient implements AutoCloseable {
 
     /** Periodic: publish timeouts (I/O thread). */
     private void onTimer() {
+        checkFlushWaiters();
         if (inflight.isEmpty()) {
             return;
         }
@@ -738,6 +758,7 @@ public final class BusClient implements AutoCloseable {
                     + options.publishTimeout().toMillis() + " ms" + (ready ? "" : " (disconnected)")
                     + "; it may or may not have been stored");
         }
+        checkFlushWaiters();
     }
 
     private void failEverything(String reason) {
@@ -754,6 +775,7 @@ public final class BusClient implements AutoCloseable {
             s.opened.completeExceptionally(new BusException(reason));
             s.ended(reason);
         }
+        checkFlushWaiters();
     }
 
     /**

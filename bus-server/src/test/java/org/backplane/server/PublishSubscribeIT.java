@@ -24,6 +24,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PublishSubscribeIT {
 
     @Test
+    void flushWaitsForEveryEarlierPostingAndCloseFailsNothingAcked() throws Exception {
+        try (EmbeddedServer s = new EmbeddedServer()) {
+            BusClient c = BusClient.connect(s.address());
+            List<CompletableFuture<PublishAck>> acks = new ArrayList<>();
+            for (int i = 0; i < 20_000; i++) {
+                acks.add(c.publish("/F/" + (i % 5), new byte[10]));
+            }
+            assertTrue(c.flush(java.time.Duration.ofSeconds(30)));
+            assertTrue(acks.stream().allMatch(f -> f.isDone() && !f.isCompletedExceptionally()));
+            CompletableFuture<PublishAck> last = c.publish("/F/0", new byte[1]);
+            c.close(); // waits for the unacked posting
+            assertEquals(4001, last.get().seq());
+            assertTrue(c.publish("/F/0", new byte[1]).isCompletedExceptionally(), "publish after close fails");
+        }
+    }
+
+    @Test
     void publishedPostingsAreAckedInOrderAndReplayedExactly() throws Exception {
         try (EmbeddedServer s = new EmbeddedServer(); BusClient c = BusClient.connect(s.address())) {
             List<CompletableFuture<PublishAck>> acks = new ArrayList<>();

@@ -59,6 +59,14 @@ public final class FrameCodec {
 
     /** Writes a u16-length-prefixed UTF-8 string. */
     public static void writeString(ByteBuf out, String s) {
+        if (s.length() <= 0xFFFF / 3) {
+            // short enough that even 3 bytes per char fit: encode once, patch the length after
+            int at = out.writerIndex();
+            out.writeShort(0);
+            int length = ByteBufUtil.writeUtf8(out, s);
+            out.setShort(at, length);
+            return;
+        }
         int length = ByteBufUtil.utf8Bytes(s);
         if (length > 0xFFFF) {
             throw new IllegalArgumentException("string of " + length + " UTF-8 bytes exceeds the 65535 limit");
