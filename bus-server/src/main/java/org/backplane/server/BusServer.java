@@ -94,7 +94,16 @@ public final class BusServer implements AutoCloseable {
                         }
                     });
             InetSocketAddress listen = new InetSocketAddress(config.listen().getHostString(), config.listen().getPort());
-            bound = b.bind(listen).syncUninterruptibly().channel();
+            if (listen.isUnresolved()) {
+                throw new IllegalArgumentException("cannot listen on " + ServerConfig.describe(config.listen())
+                        + ": unknown host");
+            }
+            io.netty.channel.ChannelFuture f = b.bind(listen).awaitUninterruptibly();
+            if (!f.isSuccess()) {
+                throw new IllegalStateException("cannot listen on " + ServerConfig.describe(config.listen()) + ": "
+                        + f.cause().getMessage(), f.cause());
+            }
+            bound = f.channel();
         } catch (RuntimeException e) {
             orderer.close();
             bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -115,8 +124,9 @@ public final class BusServer implements AutoCloseable {
      * connections. Any thread.
      *
      * @throws UncheckedIOException if the data directory cannot be opened
-     * @throws RuntimeException (a Netty bind exception) if the address cannot be bound; the
-     *     message names it
+     * @throws IllegalStateException if the address cannot be bound ("cannot listen on
+     *     127.0.0.1:7420: Address already in use")
+     * @throws IllegalArgumentException if the listen host does not resolve
      */
     public static BusServer start(ServerConfig config) {
         BusServer server;

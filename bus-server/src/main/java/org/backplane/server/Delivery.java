@@ -92,11 +92,12 @@ final class Delivery implements OrderedSink {
                 }
             }
         }
-        for (Map.Entry<PublishOrigin, List<Outcome>> e : byOrigin.entrySet()) {
-            e.getKey().onOutcomes(e.getValue());
-        }
+        // subscribers first: publish-to-deliver latency is the one users feel
         if (!touched.isEmpty()) {
             subscriptions.wake(touched);
+        }
+        for (Map.Entry<PublishOrigin, List<Outcome>> e : byOrigin.entrySet()) {
+            e.getKey().onOutcomes(e.getValue());
         }
     }
 

@@ -24,6 +24,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PublishSubscribeIT {
 
     @Test
+    void aSecondServerOnTheSamePortFailsWithAClearMessage() throws Exception {
+        try (EmbeddedServer s = new EmbeddedServer()) {
+            java.nio.file.Path other = java.nio.file.Files.createTempDirectory("bus-it-");
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> BusServer.start(ServerConfig.builder().listen(s.address()).dataDir(other).build()));
+            assertTrue(e.getMessage().startsWith("cannot listen on " + s.address() + ": "), e.getMessage());
+            EmbeddedServer.deleteTree(other);
+        }
+    }
+
+    @Test
     void flushWaitsForEveryEarlierPostingAndCloseFailsNothingAcked() throws Exception {
         try (EmbeddedServer s = new EmbeddedServer()) {
             BusClient c = BusClient.connect(s.address());
