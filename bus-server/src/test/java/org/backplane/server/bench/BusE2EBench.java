@@ -196,6 +196,8 @@ public final class BusE2EBench {
                 Phase p = new Phase(3, n, true);
                 current = p;
                 long intervalNs = 1_000_000_000L / rate;
+                long cpu0 = cpuNanos();
+                long wall0 = System.nanoTime();
                 long start = System.nanoTime() + 10_000_000;
                 long late = 0;
                 for (long i = 0; i < n; i++) {
@@ -214,10 +216,12 @@ public final class BusE2EBench {
                     LockSupport.parkNanos(200_000);
                 }
                 Histogram h = p.histogram;
+                double cpuShare = (cpuNanos() - cpu0) / (double) (System.nanoTime() - wall0);
                 System.out.printf("RESULT peer=backplane%s size=%d phase=lat rate=%d samples=%d p50_us=%.0f p90_us=%.0f "
-                                + "p99_us=%.0f p999_us=%.0f max_us=%.0f late_sends=%d%n", embedded ? "-embedded" : "", size,
-                        rate, h.getTotalCount(), h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(90) / 1e3,
-                        h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3, late);
+                                + "p99_us=%.0f p999_us=%.0f max_us=%.0f late_sends=%d cores_busy=%.2f%n",
+                        embedded ? "-embedded" : "", size, rate, h.getTotalCount(), h.getValueAtPercentile(50) / 1e3,
+                        h.getValueAtPercentile(90) / 1e3, h.getValueAtPercentile(99) / 1e3,
+                        h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3, late, cpuShare);
             }
             System.out.println("info strays=" + strays + " gaps=" + gaps);
             s.close();
