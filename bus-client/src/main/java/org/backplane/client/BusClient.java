@@ -72,6 +72,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class BusClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BusClient.class);
     private static final int HANDSHAKE_FRAME_BYTES = 64 * 1024;
+    private static final int MAX_RECEIVE_FRAME_BYTES = 64 << 20;
     private static final long TIMER_PERIOD_MS = 200;
 
     private final ClientOptions options;
@@ -654,7 +655,8 @@ public final class BusClient implements AutoCloseable {
             return;
         }
         welcome = w;
-        decoder.maxFrameBytes(Math.max(HANDSHAKE_FRAME_BYTES, w.maxFrameBytes() + 1024));
+        // what the server sends can exceed what it accepts (a TOPICS_REPLY listing many topics)
+        decoder.maxFrameBytes(Math.max(MAX_RECEIVE_FRAME_BYTES, w.maxFrameBytes() + 1024));
         ready = true;
         failedAttempts = 0;
         aliases.clear();
