@@ -47,6 +47,8 @@ public final class BusServer implements AutoCloseable {
     public static final String VERSION = "0.1.0";
 
     private static final Logger log = LoggerFactory.getLogger(BusServer.class);
+    /** Frame limit before HELLO (raised to maxFrameBytes after it): a stranger cannot make us buffer much. */
+    static final int HANDSHAKE_FRAME_BYTES = 64 * 1024;
 
     private final ServerConfig config;
     private final HistoryStore store;
@@ -88,7 +90,7 @@ public final class BusServer implements AutoCloseable {
                             channels.add(ch);
                             ch.pipeline().addLast(
                                     new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS),
-                                    new FrameDecoder(config.maxFrameBytes(), true),
+                                    new FrameDecoder(Math.min(HANDSHAKE_FRAME_BYTES, config.maxFrameBytes()), true),
                                     FrameEncoder.INSTANCE,
                                     new SessionHandler(context));
                         }

@@ -13,6 +13,7 @@ import org.backplane.client.protocol.DecodeFailure;
 import org.backplane.client.protocol.ErrorCode;
 import org.backplane.client.protocol.Frame;
 import org.backplane.client.protocol.FrameCodec;
+import org.backplane.client.protocol.FrameDecoder;
 import org.backplane.client.protocol.FrameType;
 import org.backplane.client.protocol.HeadersCodec;
 import org.backplane.client.protocol.PublishView;
@@ -243,6 +244,10 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Publi
         }
         helloDone = true;
         clientName = h.clientName();
+        FrameDecoder decoder = channel.pipeline().get(FrameDecoder.class);
+        if (decoder != null) {
+            decoder.maxFrameBytes(server.config.maxFrameBytes());
+        }
         ServerConfig c = server.config;
         channel.write(new Frame.Welcome(FrameCodec.PROTOCOL_VERSION, server.serverId, BusServer.VERSION, c.maxFrameBytes(),
                 c.maxMessageBytes(), c.maxInFlightPerConnection(), c.maxSubscriptionsPerConnection()),
