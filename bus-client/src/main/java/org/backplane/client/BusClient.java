@@ -390,6 +390,19 @@ public final class BusClient implements AutoCloseable {
         checkFlushWaiters();
     }
 
+    private void onAckRange(Frame.AckRange r) {
+        for (int i = 0; i < r.count(); i++) {
+            Pending p = inflight.remove(r.firstProducerSeq() + i);
+            if (p == null) {
+                continue;
+            }
+            window.release();
+            p.future.complete(new PublishAck(r.topic(), r.firstSeq() + i, Instant.ofEpochMilli(r.timestampMillis()),
+                    r.firstProducerSeq() + i));
+        }
+        checkFlushWaiters();
+    }
+
     private void onNack(Frame.Nack nack) {
         Pending p = inflight.remove(nack.producerSeq());
         if (p == null) {
@@ -929,6 +942,8 @@ public final class BusClient implements AutoCloseable {
             pingsOutstanding = 0;
             if (msg instanceof Frame.Message m) {
                 onMessage(m);
+            } else if (msg instanceof Frame.AckRange r) {
+                onAckRange(r);
             } else if (msg instanceof Frame.Ack a) {
                 onAck(a);
             } else if (msg instanceof Frame.Nack n) {

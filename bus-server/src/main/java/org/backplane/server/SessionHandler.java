@@ -316,13 +316,27 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Publi
     private void writeOutcomes(List<Outcome> outcomes) {
         inFlight -= outcomes.size();
         if (channel.isActive()) {
-            ByteBuf buf = channel.alloc().directBuffer(outcomes.size() * 48);
-            for (Outcome o : outcomes) {
-                if (o.ok()) {
+            ByteBuf buf = channel.alloc().directBuffer(Math.min(outcomes.size(), 64) * 48);
+            int n = outcomes.size();
+            for (int i = 0; i < n; ) {
+                Outcome o = outcomes.get(i);
+                if (!o.ok()) {
+                    FrameCodec.writeNack(buf, o.producerSeq(), o.code(), o.message());
+                    i++;
+                    continue;
+                }
+                // a run of postings with consecutive producer seqs stored at consecutive seqs of one
+                // topic in one batch (the common case for a stream) goes out as one ACK_RANGE
+                int run = 1;
+                while (i + run < n && continues(o, outcomes.get(i + run), run)) {
+                    run++;
+                }
+                if (run == 1) {
                     FrameCodec.writeAck(buf, o.producerSeq(), o.topic(), o.seq(), o.timestampMillis());
                 } else {
-                    FrameCodec.writeNack(buf, o.producerSeq(), o.code(), o.message());
+                    FrameCodec.writeAckRange(buf, o.producerSeq(), run, o.topic(), o.seq(), o.timestampMillis());
                 }
+                i += run;
             }
             channel.writeAndFlush(buf, channel.voidPromise());
         }
@@ -332,6 +346,12 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Publi
                 channel.config().setAutoRead(true);
             }
         }
+    }
+
+    /** True if {@code next} is the {@code offset}-th ack after {@code first} in one ACK_RANGE. */
+    private static boolean continues(Outcome first, Outcome next, int offset) {
+        return next.ok() && next.producerSeq() == first.producerSeq() + offset && next.seq() == first.seq() + offset
+                && next.timestampMillis() == first.timestampMillis() && next.topic().equals(first.topic());
     }
 
     private void onSubscribe(Frame.Subscribe s) {

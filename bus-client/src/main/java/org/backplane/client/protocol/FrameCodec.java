@@ -109,6 +109,18 @@ public final class FrameCodec {
         endFrame(out, start);
     }
 
+    /** Appends one ACK_RANGE frame. */
+    public static void writeAckRange(ByteBuf out, long firstProducerSeq, int count, String topic, long firstSeq,
+                                     long timestampMillis) {
+        int start = beginFrame(out, FrameType.ACK_RANGE);
+        out.writeLong(firstProducerSeq);
+        out.writeInt(count);
+        writeString(out, topic);
+        out.writeLong(firstSeq);
+        out.writeLong(timestampMillis);
+        endFrame(out, start);
+    }
+
     /** Appends one NACK frame. */
     public static void writeNack(ByteBuf out, long producerSeq, ErrorCode code, String message) {
         int start = beginFrame(out, FrameType.NACK);
@@ -152,6 +164,8 @@ public final class FrameCodec {
             writeAck(out, a.producerSeq(), a.topic(), a.seq(), a.timestampMillis());
         } else if (frame instanceof Frame.Nack n) {
             writeNack(out, n.producerSeq(), n.code(), n.message());
+        } else if (frame instanceof Frame.AckRange a) {
+            writeAckRange(out, a.firstProducerSeq(), a.count(), a.topic(), a.firstSeq(), a.timestampMillis());
         } else if (frame instanceof Frame.Message m) {
             writeMessage(out, m.subscriptionId(), m.alias(), m.seq(), m.timestampMillis(), m.key(), m.headers(),
                     m.payload());
@@ -363,6 +377,17 @@ public final class FrameCodec {
                 String topic = readTopic(in);
                 need(in, 16, "ACK");
                 return new Frame.Ack(producerSeq, topic, in.readLong(), in.readLong());
+            }
+            case FrameType.ACK_RANGE: {
+                need(in, 12, "ACK_RANGE");
+                long firstProducerSeq = in.readLong();
+                int count = in.readInt();
+                if (count < 1) {
+                    throw malformed("ACK_RANGE count " + count + " must be >= 1");
+                }
+                String topic = readTopic(in);
+                need(in, 16, "ACK_RANGE");
+                return new Frame.AckRange(firstProducerSeq, count, topic, in.readLong(), in.readLong());
             }
             case FrameType.NACK: {
                 need(in, 10, "NACK");
