@@ -72,7 +72,8 @@ public final class BusServer implements AutoCloseable {
         this.orderer = new LocalOrderer(new Delivery(store, registry, metrics));
         this.context = new ServerContext(config, store, orderer, registry, metrics, startedAt);
         this.bossGroup = NettyTransport.newGroup(1, "bus-accept");
-        this.ioGroup = NettyTransport.newGroup(config.ioThreads(), "bus-io");
+        this.ioGroup = NettyTransport.newGroup(
+                config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors(), "bus-io");
         Channel bound = null;
         try {
             orderer.start();

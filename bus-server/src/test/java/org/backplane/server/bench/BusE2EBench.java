@@ -96,7 +96,8 @@ public final class BusE2EBench {
         String address = a.get("server");
         if (address == null && embedded) {
             server = BusServer.start(ServerConfig.builder().listen("127.0.0.1:0").dataDir(dir)
-                    .durability(ServerConfig.parseDurability(durability)).maxInFlightPerConnection(Math.max(4096, inflight)).build());
+                    .durability(ServerConfig.parseDurability(durability)).maxInFlightPerConnection(Math.max(4096, inflight))
+                    .ioThreads(Integer.parseInt(a.getOrDefault("io-threads", "0"))).build());
             address = server.addressString();
         } else if (address == null) {
             List<String> cmd = new ArrayList<>();
