@@ -100,7 +100,7 @@ public final class BusClient implements AutoCloseable {
     private FrameDecoder decoder;
     private boolean ready;
     private boolean everConnected;
-    private Frame.Welcome welcome;
+    private volatile Frame.Welcome welcome;
     private int serverIndex;
     private int failedAttempts;
     private int pingsOutstanding;
@@ -193,7 +193,7 @@ public final class BusClient implements AutoCloseable {
      * @throws InvalidTopicException if the topic name is invalid
      */
     public CompletableFuture<PublishAck> publish(String topic, byte[] payload) {
-        return enqueue(validTopic(topic), null, null, payload, null);
+        return enqueue(validTopic(topic), null, null, payload);
     }
 
     /**
@@ -217,12 +217,10 @@ public final class BusClient implements AutoCloseable {
 
     /** Publishes a posting with key and headers; otherwise as {@link #publish(String, byte[])}. */
     public CompletableFuture<PublishAck> publish(Posting posting) {
-        return enqueue(posting.topic(), posting.key(), HeadersCodec.encode(posting.headers()), posting.payload(),
-                posting);
+        return enqueue(posting.topic(), posting.key(), HeadersCodec.encode(posting.headers()), posting.payload());
     }
 
-    private CompletableFuture<PublishAck> enqueue(String topic, byte[] key, byte[] headers, byte[] payload,
-                                                  Posting posting) {
+    private CompletableFuture<PublishAck> enqueue(String topic, byte[] key, byte[] headers, byte[] payload) {
         CompletableFuture<PublishAck> future = new CompletableFuture<>();
         if (closed || closing) {
             future.completeExceptionally(new PublishException(ErrorCode.INTERNAL, "client is closed"));
@@ -384,9 +382,10 @@ public final class BusClient implements AutoCloseable {
         if (p == null) {
             return; // already timed out, or the ack of a copy re-sent after a reconnect
         }
-        window.release();
-        p.future.complete(new PublishAck(ack.topic(), ack.seq(), Instant.ofEpochMilli(ack.timestampMillis()),
-                ack.producerSeq()));
+        if (p.future.complete(new PublishAck(ack.topic(), ack.seq(), Instant.ofEpochMilli(ack.timestampMillis()),
+                ack.producerSeq()))) {
+            window.release(); // once per posting, whoever settles it
+        }
         checkFlushWaiters();
     }
 
@@ -396,9 +395,10 @@ public final class BusClient implements AutoCloseable {
             if (p == null) {
                 continue;
             }
-            window.release();
-            p.future.complete(new PublishAck(r.topic(), r.firstSeq() + i, Instant.ofEpochMilli(r.timestampMillis()),
-                    r.firstProducerSeq() + i));
+            if (p.future.complete(new PublishAck(r.topic(), r.firstSeq() + i, Instant.ofEpochMilli(r.timestampMillis()),
+                    r.firstProducerSeq() + i))) {
+                window.release();
+            }
         }
         checkFlushWaiters();
     }
@@ -408,8 +408,9 @@ public final class BusClient implements AutoCloseable {
         if (p == null) {
             return;
         }
-        window.release();
-        p.future.completeExceptionally(new PublishException(nack.code(), nack.message()));
+        if (p.future.completeExceptionally(new PublishException(nack.code(), nack.message()))) {
+            window.release();
+        }
         checkFlushWaiters();
     }
 
