@@ -262,7 +262,7 @@ public final class BusClient implements AutoCloseable {
             outbox.add(p);
         }
         if (!drainScheduled.getAndSet(true)) {
-            loop.execute(drainTask);
+            runOnLoop(drainTask);
         }
         if (closed) {
             failPending(p, "client is closed");
@@ -299,12 +299,15 @@ public final class BusClient implements AutoCloseable {
      */
     public boolean flush(Duration timeout) {
         requireNotIoThread("flush");
+        if (closed) {
+            return true; // everything was settled (acked or failed) when the client closed
+        }
         long target;
         synchronized (publishLock) {
             target = lastProducerSeq;
         }
         CompletableFuture<Void> settled = new CompletableFuture<>();
-        loop.execute(() -> {
+        runOnLoop(() -> {
             flushWaiters.add(new FlushWaiter(target, settled));
             checkFlushWaiters();
         });
@@ -317,7 +320,7 @@ public final class BusClient implements AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             return false;
         } finally {
-            loop.execute(() -> flushWaiters.removeIf(w -> w.done == settled));
+            runOnLoop(() -> flushWaiters.removeIf(w -> w.done == settled));
         }
     }
 
@@ -472,7 +475,7 @@ public final class BusClient implements AutoCloseable {
 
     /** Called by a subscription's dispatch thread as its handler consumes messages. */
     void returnCredits(Subscription s, int credits) {
-        loop.execute(() -> {
+        runOnLoop(() -> {
             s.unreturned -= credits;
             if (ready && s.subscribedOn == channel && subscriptions.get(s.id()) == s) {
                 channel.writeAndFlush(new Frame.Credit(s.id(), credits), channel.voidPromise());
@@ -485,7 +488,7 @@ public final class BusClient implements AutoCloseable {
         if (closed) {
             return;
         }
-        loop.execute(() -> {
+        runOnLoop(() -> {
             if (subscriptions.remove(s.id()) != null && ready && s.subscribedOn == channel) {
                 channel.writeAndFlush(new Frame.Unsubscribe(s.id()), channel.voidPromise());
             }
@@ -840,6 +843,15 @@ public final class BusClient implements AutoCloseable {
         closed = true;
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         log.debug("client {}", why);
+    }
+
+    /** Runs {@code task} on the I/O thread; once the client has shut down, drops it. */
+    private void runOnLoop(Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed: nothing left to do on the I/O thread
+        }
     }
 
     private void requireNotIoThread(String what) {
