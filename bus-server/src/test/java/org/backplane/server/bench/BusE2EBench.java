@@ -30,9 +30,18 @@ import java.util.concurrent.locks.LockSupport;
  * throughput = received / (last receive - first send) with the producer at most --window bytes
  * ahead; latency at a fixed --rate paced on an absolute schedule (parkNanos, no spin).
  * <pre>
- * mvn -q -o -pl bus-server -am test-compile
- * java @bus-cli/target/jvm.options -cp "$(cat /tmp/cp.txt)" org.backplane.server.bench.BusE2EBench --count 2000000
+ * mvn -q -o -pl bus-server -am test-compile dependency:build-classpath \
+ *     -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
+ * FLAGS="$(sed -n 's:.*&lt;chronicle.jvm.flags&gt;\(.*\)&lt;/chronicle.jvm.flags&gt;.*:\1:p' pom.xml)"
+ * java $FLAGS -Dbackplane.jvm.flags="$FLAGS" -Xmx1g \
+ *     -cp bus-server/target/test-classes:bus-server/target/classes:$(cat bus-server/target/cp.txt) \
+ *     org.backplane.server.bench.BusE2EBench --count 3000000 --lat-seconds 10
  * </pre>
+ * Options: {@code --size 100 --count N --warmup N --window BYTES --rate 10000 --lat-seconds 10
+ * --skip-tput --skip-lat --embedded --inflight 4096 --io-threads 0 --durability os|interval|commit
+ * --server HOST:PORT --server-jfr FILE}. CPU figures: {@code cpu_us_per_msg} is this JVM's CPU
+ * (clients; also the server with {@code --embedded}) less the producer thread, per message;
+ * {@code server_cpu_us_per_msg} the server process's, from /proc.
  * Prints {@code RESULT ...} lines.
  */
 public final class BusE2EBench {
@@ -106,6 +115,9 @@ public final class BusE2EBench {
             if (!flags.isBlank()) {
                 cmd.addAll(Arrays.asList(flags.trim().split("\\s+")));
             }
+            if (a.containsKey("server-jfr")) {
+                cmd.add("-XX:StartFlightRecording=filename=" + a.get("server-jfr") + ",settings=profile");
+            }
             cmd.addAll(List.of("-Xmx1g", "-cp", System.getProperty("java.class.path"),
                     "org.backplane.server.ServerProcessMain", dir.toString(), "0"));
             child = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -161,6 +173,7 @@ public final class BusE2EBench {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 long t0 = System.nanoTime();
                 long cpu0 = cpuNanos();
+                long serverCpu0 = childCpuNanos(childProcess);
                 long sent = 0;
                 for (; sent < n; sent++) {
                     if (sent - p.published.get() >= window) {
@@ -180,14 +193,16 @@ public final class BusE2EBench {
                 double secs = ((p.done ? p.lastRecv : System.nanoTime()) - t0) / 1e9;
                 long recv = p.done ? p.count : p.published.get();
                 double cpuUsPerMsg = (cpuNanos() - cpu0) / 1e3 / Math.max(1, recv);
+                double serverUsPerMsg = (childCpuNanos(childProcess) - serverCpu0) / 1e3 / Math.max(1, recv);
                 if (name.equals("tput")) {
                     double mps = recv / secs;
                     System.out.printf("RESULT peer=backplane%s size=%d phase=tput sent=%d received=%d lost=%d secs=%.3f "
                                     + "msgs_per_s=%.0f MB_per_s=%.1f send_rate_msgs_per_s=%.0f window_msgs=%d gaps=%d "
-                                    + "cpu_us_per_msg=%.2f (this JVM but the producer thread%s)%n",
+                                    + "cpu_us_per_msg=%.2f (this JVM but the producer thread%s)%s%n",
                             embedded ? "-embedded" : "", size, sent, recv, sent - recv, secs, mps, mps * size / 1e6,
                             sent / ((tSent - t0) / 1e9), window, gaps, cpuUsPerMsg,
-                            embedded ? ": clients and server" : ": clients only");
+                            embedded ? ": clients and server" : ": clients only",
+                            childProcess == null ? "" : String.format(" server_cpu_us_per_msg=%.2f", serverUsPerMsg));
                 } else {
                     System.out.printf("info warmup %d/%d msgs in %.2fs%n", recv, n, secs);
                 }
@@ -248,6 +263,21 @@ public final class BusE2EBench {
         long process = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                 .getOperatingSystemMXBean()).getProcessCpuTime();
         return process - java.lang.management.ManagementFactory.getThreadMXBean().getThreadCpuTime(PRODUCER_ID);
+    }
+
+    /** CPU time (user + system) of a child process, from /proc; 0 if unknown. */
+    private static long childCpuNanos(Process p) {
+        if (p == null) {
+            return 0;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
+            return ticks * 10_000_000L; // USER_HZ = 100
+        } catch (Exception e) {
+            return 0;
+        }
     }
 
     private static final long PRODUCER_ID = Thread.currentThread().getId();
