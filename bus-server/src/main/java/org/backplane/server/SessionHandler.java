@@ -310,7 +310,11 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Publi
     /** Delivery thread: hands the batch's outcomes to the event loop. */
     @Override
     public void onOutcomes(List<Outcome> outcomes) {
-        channel.eventLoop().execute(() -> writeOutcomes(outcomes));
+        try {
+            channel.eventLoop().execute(() -> writeOutcomes(outcomes));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the server is stopping and this connection with it; the client retries elsewhere
+        }
     }
 
     private void writeOutcomes(List<Outcome> outcomes) {
