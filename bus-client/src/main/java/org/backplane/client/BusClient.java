@@ -13,7 +13,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.collection.IntObjectHashMap;
-import io.netty.util.collection.LongObjectHashMap;
 import org.backplane.client.protocol.DecodeFailure;
 import org.backplane.client.protocol.ErrorCode;
 import org.backplane.client.protocol.Frame;
@@ -30,7 +29,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -74,6 +72,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class BusClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BusClient.class);
     private static final int HANDSHAKE_FRAME_BYTES = 64 * 1024;
+    private static final int MAX_RECEIVE_FRAME_BYTES = 64 << 20;
     private static final long TIMER_PERIOD_MS = 200;
 
     private final ClientOptions options;
@@ -101,11 +100,11 @@ public final class BusClient implements AutoCloseable {
     private FrameDecoder decoder;
     private boolean ready;
     private boolean everConnected;
-    private Frame.Welcome welcome;
+    private volatile Frame.Welcome welcome;
     private int serverIndex;
     private int failedAttempts;
     private int pingsOutstanding;
-    private final LongObjectHashMap<Pending> inflight = new LongObjectHashMap<>();
+    private final InFlightTable<Pending> inflight = new InFlightTable<>();
     private final IntObjectHashMap<Subscription> subscriptions = new IntObjectHashMap<>();
     private final IntObjectHashMap<String> aliases = new IntObjectHashMap<>();
     private final IntObjectHashMap<Request> requests = new IntObjectHashMap<>();
@@ -194,23 +193,44 @@ public final class BusClient implements AutoCloseable {
      * @throws InvalidTopicException if the topic name is invalid
      */
     public CompletableFuture<PublishAck> publish(String topic, byte[] payload) {
-        return publish(Posting.to(topic).payload(payload));
+        return enqueue(validTopic(topic), null, null, payload);
     }
+
+    /**
+     * Validates a topic name through a small cache of names already seen valid, so a stream of
+     * postings to a few topics does not re-check every character every time.
+     */
+    private String validTopic(String topic) {
+        if (validTopics.containsKey(topic)) {
+            return topic;
+        }
+        TopicName.of(topic);
+        if (validTopics.size() > 10_000) {
+            validTopics.clear();
+        }
+        validTopics.put(topic, Boolean.TRUE);
+        return topic;
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<String, Boolean> validTopics =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Publishes a posting with key and headers; otherwise as {@link #publish(String, byte[])}. */
     public CompletableFuture<PublishAck> publish(Posting posting) {
+        return enqueue(posting.topic(), posting.key(), HeadersCodec.encode(posting.headers()), posting.payload());
+    }
+
+    private CompletableFuture<PublishAck> enqueue(String topic, byte[] key, byte[] headers, byte[] payload) {
         CompletableFuture<PublishAck> future = new CompletableFuture<>();
         if (closed || closing) {
             future.completeExceptionally(new PublishException(ErrorCode.INTERNAL, "client is closed"));
             return future;
         }
-        byte[] headers = HeadersCodec.encode(posting.headers());
         Frame.Welcome w = welcome;
-        int size = posting.payload().length + (posting.key() == null ? 0 : posting.key().length)
-                + (headers == null ? 0 : headers.length);
+        int size = payload.length + (key == null ? 0 : key.length) + (headers == null ? 0 : headers.length);
         if (w != null && size > w.maxMessageBytes()) {
             future.completeExceptionally(new PublishException(ErrorCode.MESSAGE_TOO_LARGE, "posting to "
-                    + posting.topic() + " is " + size + " bytes (payload, key and headers); the server accepts at most "
+                    + topic + " is " + size + " bytes (payload, key and headers); the server accepts at most "
                     + w.maxMessageBytes()));
             return future;
         }
@@ -235,14 +255,14 @@ public final class BusClient implements AutoCloseable {
             future.completeExceptionally(new PublishException(ErrorCode.INTERNAL, "interrupted while waiting for publish window"));
             return future;
         }
-        Pending p = new Pending(posting, headers, future, startNs + timeoutNs);
+        Pending p = new Pending(topic, key, headers, payload, future, startNs + timeoutNs);
         synchronized (publishLock) {
             // seq order = queue order, so the server sees one producer's postings in seq order
             p.producerSeq = ++lastProducerSeq;
             outbox.add(p);
         }
         if (!drainScheduled.getAndSet(true)) {
-            loop.execute(drainTask);
+            runOnLoop(drainTask);
         }
         if (closed) {
             failPending(p, "client is closed");
@@ -257,13 +277,18 @@ public final class BusClient implements AutoCloseable {
      * @throws InvalidTopicException if the topic name is invalid
      */
     public PublishAck publishSync(String topic, byte[] payload) {
-        return publishSync(Posting.to(topic).payload(payload));
+        return publishSyncRaw(topic, payload);
     }
 
     /** Publishes a posting and waits for the ack; as {@link #publishSync(String, byte[])}. */
     public PublishAck publishSync(Posting posting) {
         requireNotIoThread("publishSync");
         return await(publish(posting), options.publishTimeout().plusSeconds(1), "publish to " + posting.topic());
+    }
+
+    private PublishAck publishSyncRaw(String topic, byte[] payload) {
+        requireNotIoThread("publishSync");
+        return await(publish(topic, payload), options.publishTimeout().plusSeconds(1), "publish to " + topic);
     }
 
     /**
@@ -274,37 +299,54 @@ public final class BusClient implements AutoCloseable {
      */
     public boolean flush(Duration timeout) {
         requireNotIoThread("flush");
+        if (closed) {
+            return true; // everything was settled (acked or failed) when the client closed
+        }
         long target;
         synchronized (publishLock) {
             target = lastProducerSeq;
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            CompletableFuture<Boolean> settled = new CompletableFuture<>();
-            loop.execute(() -> settled.complete(oldestUnsettled() > target));
-            try {
-                if (settled.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                    return true;
-                }
-                if (System.nanoTime() - deadline >= 0) {
-                    return false;
-                }
-                Thread.sleep(2);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            } catch (ExecutionException | TimeoutException e) {
-                return false;
-            }
+        CompletableFuture<Void> settled = new CompletableFuture<>();
+        runOnLoop(() -> {
+            flushWaiters.add(new FlushWaiter(target, settled));
+            checkFlushWaiters();
+        });
+        try {
+            settled.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        } finally {
+            runOnLoop(() -> flushWaiters.removeIf(w -> w.done == settled));
         }
+    }
+
+    /** A {@link #flush} waiting until every posting up to {@code seq} is settled. */
+    private record FlushWaiter(long seq, CompletableFuture<Void> done) {}
+
+    private final List<FlushWaiter> flushWaiters = new ArrayList<>();
+
+    /** Completes the flushes whose postings are all settled (I/O thread; cheap when none wait). */
+    private void checkFlushWaiters() {
+        if (flushWaiters.isEmpty()) {
+            return;
+        }
+        long oldest = oldestUnsettled();
+        flushWaiters.removeIf(w -> {
+            if (w.seq < oldest) {
+                w.done.complete(null);
+                return true;
+            }
+            return false;
+        });
     }
 
     /** Lowest producer seq not yet acked or failed, or Long.MAX_VALUE (I/O thread). */
     private long oldestUnsettled() {
-        long oldest = Long.MAX_VALUE;
-        for (long seq : inflight.keySet()) {
-            oldest = Math.min(oldest, seq);
-        }
+        long oldest = inflight.oldestSeq();
         Pending queued = outbox.peek();
         if (queued != null) {
             oldest = Math.min(oldest, queued.producerSeq);
@@ -321,7 +363,7 @@ public final class BusClient implements AutoCloseable {
             if (p.future.isDone()) {
                 continue;
             }
-            inflight.put(p.producerSeq, p);
+            inflight.add(p.producerSeq, p);
             if (ready) {
                 if (buf == null) {
                     buf = channel.alloc().directBuffer(64 * 1024);
@@ -335,9 +377,7 @@ public final class BusClient implements AutoCloseable {
     }
 
     private void writePublish(ByteBuf buf, Pending p) {
-        Posting posting = p.posting;
-        FrameCodec.writePublish(buf, producerId, p.producerSeq, posting.topic(), posting.key(), p.headers,
-                posting.payload());
+        FrameCodec.writePublish(buf, producerId, p.producerSeq, p.topic, p.key, p.headers, p.payload);
     }
 
     private void onAck(Frame.Ack ack) {
@@ -345,9 +385,25 @@ public final class BusClient implements AutoCloseable {
         if (p == null) {
             return; // already timed out, or the ack of a copy re-sent after a reconnect
         }
-        window.release();
-        p.future.complete(new PublishAck(ack.topic(), ack.seq(), Instant.ofEpochMilli(ack.timestampMillis()),
-                ack.producerSeq()));
+        if (p.future.complete(new PublishAck(ack.topic(), ack.seq(), Instant.ofEpochMilli(ack.timestampMillis()),
+                ack.producerSeq()))) {
+            window.release(); // once per posting, whoever settles it
+        }
+        checkFlushWaiters();
+    }
+
+    private void onAckRange(Frame.AckRange r) {
+        for (int i = 0; i < r.count(); i++) {
+            Pending p = inflight.remove(r.firstProducerSeq() + i);
+            if (p == null) {
+                continue;
+            }
+            if (p.future.complete(new PublishAck(r.topic(), r.firstSeq() + i, Instant.ofEpochMilli(r.timestampMillis()),
+                    r.firstProducerSeq() + i))) {
+                window.release();
+            }
+        }
+        checkFlushWaiters();
     }
 
     private void onNack(Frame.Nack nack) {
@@ -355,8 +411,10 @@ public final class BusClient implements AutoCloseable {
         if (p == null) {
             return;
         }
-        window.release();
-        p.future.completeExceptionally(new PublishException(nack.code(), nack.message()));
+        if (p.future.completeExceptionally(new PublishException(nack.code(), nack.message()))) {
+            window.release();
+        }
+        checkFlushWaiters();
     }
 
     private void failPending(Pending p, String reason) {
@@ -417,7 +475,7 @@ public final class BusClient implements AutoCloseable {
 
     /** Called by a subscription's dispatch thread as its handler consumes messages. */
     void returnCredits(Subscription s, int credits) {
-        loop.execute(() -> {
+        runOnLoop(() -> {
             s.unreturned -= credits;
             if (ready && s.subscribedOn == channel && subscriptions.get(s.id()) == s) {
                 channel.writeAndFlush(new Frame.Credit(s.id(), credits), channel.voidPromise());
@@ -430,7 +488,7 @@ public final class BusClient implements AutoCloseable {
         if (closed) {
             return;
         }
-        loop.execute(() -> {
+        runOnLoop(() -> {
             if (subscriptions.remove(s.id()) != null && ready && s.subscribedOn == channel) {
                 channel.writeAndFlush(new Frame.Unsubscribe(s.id()), channel.voidPromise());
             }
@@ -614,7 +672,8 @@ public final class BusClient implements AutoCloseable {
             return;
         }
         welcome = w;
-        decoder.maxFrameBytes(Math.max(HANDSHAKE_FRAME_BYTES, w.maxFrameBytes() + 1024));
+        // what the server sends can exceed what it accepts (a TOPICS_REPLY listing many topics)
+        decoder.maxFrameBytes(Math.max(MAX_RECEIVE_FRAME_BYTES, w.maxFrameBytes() + 1024));
         ready = true;
         failedAttempts = 0;
         aliases.clear();
@@ -626,17 +685,10 @@ public final class BusClient implements AutoCloseable {
         for (Subscription s : subscriptions.values()) {
             sendSubscribe(s);
         }
-        long[] seqs = new long[inflight.size()];
-        int n = 0;
-        for (long seq : inflight.keySet()) {
-            seqs[n++] = seq;
-        }
-        Arrays.sort(seqs);
+        int n = inflight.size();
         if (n > 0) {
             ByteBuf buf = ch.alloc().directBuffer(64 * 1024);
-            for (long seq : seqs) {
-                writePublish(buf, inflight.get(seq));
-            }
+            inflight.forEach(p -> writePublish(buf, p));
             ch.write(buf, ch.voidPromise());
         }
         for (Request r : requests.values()) {
@@ -708,33 +760,28 @@ public final class BusClient implements AutoCloseable {
 
     /** Periodic: publish timeouts (I/O thread). */
     private void onTimer() {
+        checkFlushWaiters();
         if (inflight.isEmpty()) {
             return;
         }
         long now = System.nanoTime();
-        List<Long> expired = null;
-        for (LongObjectHashMap.PrimitiveEntry<Pending> e : inflight.entries()) {
-            if (now - e.value().deadlineNs >= 0) {
-                if (expired == null) {
-                    expired = new ArrayList<>();
-                }
-                expired.add(e.key());
+        List<Pending> expired = new ArrayList<>();
+        inflight.forEach(p -> {
+            if (now - p.deadlineNs >= 0) {
+                expired.add(p);
             }
+        });
+        for (Pending p : expired) {
+            inflight.remove(p.producerSeq);
+            failPending(p, "no ack for posting to " + p.topic + " within "
+                    + options.publishTimeout().toMillis() + " ms" + (ready ? "" : " (disconnected)")
+                    + "; it may or may not have been stored");
         }
-        if (expired != null) {
-            for (long seq : expired) {
-                Pending p = inflight.remove(seq);
-                failPending(p, "no ack for posting to " + p.posting.topic() + " within "
-                        + options.publishTimeout().toMillis() + " ms" + (ready ? "" : " (disconnected)")
-                        + "; it may or may not have been stored");
-            }
-        }
+        checkFlushWaiters();
     }
 
     private void failEverything(String reason) {
-        for (Pending p : inflight.values()) {
-            failPending(p, reason);
-        }
+        inflight.forEach(p -> failPending(p, reason));
         inflight.clear();
         Pending p;
         while ((p = outbox.poll()) != null) {
@@ -747,6 +794,7 @@ public final class BusClient implements AutoCloseable {
             s.opened.completeExceptionally(new BusException(reason));
             s.ended(reason);
         }
+        checkFlushWaiters();
     }
 
     /**
@@ -797,6 +845,15 @@ public final class BusClient implements AutoCloseable {
         log.debug("client {}", why);
     }
 
+    /** Runs {@code task} on the I/O thread; once the client has shut down, drops it. */
+    private void runOnLoop(Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed: nothing left to do on the I/O thread
+        }
+    }
+
     private void requireNotIoThread(String what) {
         if (loop.inEventLoop()) {
             throw new IllegalStateException(what + " blocks and cannot be called on the client's I/O thread "
@@ -844,15 +901,20 @@ public final class BusClient implements AutoCloseable {
 
     /** A posting queued or in flight. */
     private static final class Pending {
-        final Posting posting;
+        final String topic;
+        final byte[] key;
         final byte[] headers;
+        final byte[] payload;
         final CompletableFuture<PublishAck> future;
         final long deadlineNs;
         long producerSeq;
 
-        Pending(Posting posting, byte[] headers, CompletableFuture<PublishAck> future, long deadlineNs) {
-            this.posting = posting;
+        Pending(String topic, byte[] key, byte[] headers, byte[] payload, CompletableFuture<PublishAck> future,
+                long deadlineNs) {
+            this.topic = topic;
+            this.key = key;
             this.headers = headers;
+            this.payload = payload;
             this.future = future;
             this.deadlineNs = deadlineNs;
         }
@@ -893,6 +955,8 @@ public final class BusClient implements AutoCloseable {
             pingsOutstanding = 0;
             if (msg instanceof Frame.Message m) {
                 onMessage(m);
+            } else if (msg instanceof Frame.AckRange r) {
+                onAckRange(r);
             } else if (msg instanceof Frame.Ack a) {
                 onAck(a);
             } else if (msg instanceof Frame.Nack n) {

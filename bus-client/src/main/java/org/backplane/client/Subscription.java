@@ -95,8 +95,9 @@ public final class Subscription implements AutoCloseable {
     }
 
     /**
-     * The seq of the last message of {@code topic} that the handler has been given (returned
-     * from), or 0 if none. Any thread.
+     * The seq of the last message of {@code topic} that the handler has returned from, or 0 if
+     * none. Updated when the handler moves on to another topic and at the end of each batch the
+     * dispatch thread takes, so while a batch is being handled it may lag behind. Any thread.
      */
     public long lastSeq(String topic) {
         return handled.getOrDefault(topic, 0L);
@@ -233,6 +234,8 @@ public final class Subscription implements AutoCloseable {
                 queue = batch;
                 batch = swap;
             }
+            String runTopic = null;
+            long runSeq = 0;
             for (BusMessage message : batch) {
                 if (!isActive()) {
                     return;
@@ -242,12 +245,23 @@ public final class Subscription implements AutoCloseable {
                 } catch (Throwable t) {
                     client.handlerFailed(this, message, t);
                 }
-                handled.put(message.topic(), message.seq());
-                delivered.incrementAndGet();
+                // lastSeq is published per run of one topic, and before credits go back
+                if (!message.topic().equals(runTopic)) {
+                    if (runTopic != null) {
+                        handled.put(runTopic, runSeq);
+                    }
+                    runTopic = message.topic();
+                }
+                runSeq = message.seq();
+                delivered.lazySet(delivered.get() + 1);
                 if (++consumed >= creditBatch) {
+                    handled.put(runTopic, runSeq);
                     client.returnCredits(this, consumed);
                     consumed = 0;
                 }
+            }
+            if (runTopic != null) {
+                handled.put(runTopic, runSeq);
             }
             batch.clear();
         }

@@ -47,6 +47,8 @@ public final class BusServer implements AutoCloseable {
     public static final String VERSION = "0.1.0";
 
     private static final Logger log = LoggerFactory.getLogger(BusServer.class);
+    /** Frame limit before HELLO (raised to maxFrameBytes after it): a stranger cannot make us buffer much. */
+    static final int HANDSHAKE_FRAME_BYTES = 64 * 1024;
 
     private final ServerConfig config;
     private final HistoryStore store;
@@ -70,7 +72,8 @@ public final class BusServer implements AutoCloseable {
         this.orderer = new LocalOrderer(new Delivery(store, registry, metrics));
         this.context = new ServerContext(config, store, orderer, registry, metrics, startedAt);
         this.bossGroup = NettyTransport.newGroup(1, "bus-accept");
-        this.ioGroup = NettyTransport.newGroup(config.ioThreads(), "bus-io");
+        this.ioGroup = NettyTransport.newGroup(
+                config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors(), "bus-io");
         Channel bound = null;
         try {
             orderer.start();
@@ -88,13 +91,22 @@ public final class BusServer implements AutoCloseable {
                             channels.add(ch);
                             ch.pipeline().addLast(
                                     new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS),
-                                    new FrameDecoder(config.maxFrameBytes()),
+                                    new FrameDecoder(Math.min(HANDSHAKE_FRAME_BYTES, config.maxFrameBytes()), true),
                                     FrameEncoder.INSTANCE,
                                     new SessionHandler(context));
                         }
                     });
             InetSocketAddress listen = new InetSocketAddress(config.listen().getHostString(), config.listen().getPort());
-            bound = b.bind(listen).syncUninterruptibly().channel();
+            if (listen.isUnresolved()) {
+                throw new IllegalArgumentException("cannot listen on " + ServerConfig.describe(config.listen())
+                        + ": unknown host");
+            }
+            io.netty.channel.ChannelFuture f = b.bind(listen).awaitUninterruptibly();
+            if (!f.isSuccess()) {
+                throw new IllegalStateException("cannot listen on " + ServerConfig.describe(config.listen()) + ": "
+                        + f.cause().getMessage(), f.cause());
+            }
+            bound = f.channel();
         } catch (RuntimeException e) {
             orderer.close();
             bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -115,8 +127,9 @@ public final class BusServer implements AutoCloseable {
      * connections. Any thread.
      *
      * @throws UncheckedIOException if the data directory cannot be opened
-     * @throws RuntimeException (a Netty bind exception) if the address cannot be bound; the
-     *     message names it
+     * @throws IllegalStateException if the address cannot be bound ("cannot listen on
+     *     127.0.0.1:7420: Address already in use")
+     * @throws IllegalArgumentException if the listen host does not resolve
      */
     public static BusServer start(ServerConfig config) {
         BusServer server;

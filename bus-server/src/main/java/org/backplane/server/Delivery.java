@@ -10,7 +10,6 @@ import org.backplane.history.TopicLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -34,6 +33,9 @@ final class Delivery implements OrderedSink {
     private final ServerMetrics metrics;
     private final Map<String, TopicLog> topics = new HashMap<>();
     private long lastTimestampMillis;
+    private String lastTopicName;
+    private TopicLog lastTopic;
+    private TopicLog lastTouched;
 
     Delivery(HistoryStore store, SubscriptionRegistry subscriptions, ServerMetrics metrics) {
         this.store = store;
@@ -49,6 +51,8 @@ final class Delivery implements OrderedSink {
         Map<PublishOrigin, List<Outcome>> byOrigin = new IdentityHashMap<>();
         Set<String> touched = new HashSet<>();
         int appended = 0;
+        PublishOrigin lastOrigin = null;
+        List<Outcome> lastOutcomes = null;
         for (Submission s : ordered) {
             Outcome outcome;
             try {
@@ -62,13 +66,19 @@ final class Delivery implements OrderedSink {
             } catch (RuntimeException e) {
                 log.error("delivering to {} failed", s.topic(), e);
                 outcome = Outcome.refused(s.producerSeq(), ErrorCode.INTERNAL, "server failed to store the posting: " + e);
+            } finally {
+                s.release();
             }
             if (outcome.ok()) {
                 appended++;
             } else {
                 metrics.rejected.increment();
             }
-            byOrigin.computeIfAbsent(s.origin(), o -> new ArrayList<>()).add(outcome);
+            if (s.origin() != lastOrigin) {
+                lastOrigin = s.origin();
+                lastOutcomes = byOrigin.computeIfAbsent(lastOrigin, o -> new ArrayList<>());
+            }
+            lastOutcomes.add(outcome);
         }
         if (appended > 0) {
             try {
@@ -82,11 +92,12 @@ final class Delivery implements OrderedSink {
                 }
             }
         }
-        for (Map.Entry<PublishOrigin, List<Outcome>> e : byOrigin.entrySet()) {
-            e.getKey().onOutcomes(e.getValue());
-        }
+        // subscribers first: publish-to-deliver latency is the one users feel
         if (!touched.isEmpty()) {
             subscriptions.wake(touched);
+        }
+        for (Map.Entry<PublishOrigin, List<Outcome>> e : byOrigin.entrySet()) {
+            e.getKey().onOutcomes(e.getValue());
         }
     }
 
@@ -104,11 +115,15 @@ final class Delivery implements OrderedSink {
                         + f.highestProducerSeq() + "); it may already be stored, so it is not stored again");
             }
         }
-        TopicLog log = topics.computeIfAbsent(s.topic(), store::topic);
-        long seq = store.append(log, now, s.producerId(), s.producerSeq(), wrap(s.key()), wrap(s.headers()),
-                ByteBuffer.wrap(s.payload()));
+        TopicLog log = s.topic() == lastTopicName ? lastTopic : topics.computeIfAbsent(s.topic(), store::topic);
+        lastTopicName = s.topic();
+        lastTopic = log;
+        long seq = store.append(log, now, s.producerId(), s.producerSeq(), s.key(), s.headers(), s.payload());
         metrics.published.increment();
-        touched.add(log.name());
+        if (touched.isEmpty() || lastTouched != log) {
+            touched.add(log.name());
+            lastTouched = log;
+        }
         return Outcome.acked(s.producerSeq(), s.topic(), seq, now);
     }
 
@@ -123,10 +138,6 @@ final class Delivery implements OrderedSink {
             }, 1);
         }
         return ts[0];
-    }
-
-    private static ByteBuffer wrap(byte[] bytes) {
-        return bytes == null ? null : ByteBuffer.wrap(bytes);
     }
 
     @Override

@@ -49,6 +49,7 @@ final class LocalOrderer implements Orderer {
 
     private static void refuse(List<Submission> batch) {
         for (Submission s : batch) {
+            s.release();
             s.origin().onOutcomes(List.of(Outcome.refused(s.producerSeq(), ErrorCode.SHUTTING_DOWN,
                     "server is shutting down; posting not stored")));
         }
@@ -84,20 +85,32 @@ final class LocalOrderer implements Orderer {
             queue.drainTo(drained);
             for (List<Submission> more : drained) {
                 if (combined.size() >= MAX_BATCH) {
-                    sink.deliver(combined);
-                    combined.clear();
+                    deliver(combined);
                 }
                 combined.addAll(more);
             }
             drained.clear();
             if (!combined.isEmpty()) {
-                sink.deliver(combined);
-                combined.clear();
+                deliver(combined);
             }
             if (closed && queue.isEmpty()) {
                 return;
             }
         }
+    }
+
+    /**
+     * Hands one ordered batch to the sink. A failure there must not end the delivery thread (every
+     * later posting would hang): it is logged, and the publishers of that batch, left without
+     * answers, time out and retry, which the store's dedup makes safe.
+     */
+    private void deliver(List<Submission> batch) {
+        try {
+            sink.deliver(batch);
+        } catch (RuntimeException e) {
+            log.error("delivering a batch of {} postings failed; their publishers will retry", batch.size(), e);
+        }
+        batch.clear();
     }
 
     @Override

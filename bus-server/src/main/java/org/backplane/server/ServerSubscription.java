@@ -74,7 +74,11 @@ final class ServerSubscription implements EntryHandler {
     /** Schedules a drain on the event loop unless one is pending. Any thread. */
     void wake() {
         if (!scheduled.getAndSet(true)) {
-            loop.execute(drainTask);
+            try {
+                loop.execute(drainTask);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the server is stopping: the connection goes with it
+            }
         }
     }
 

@@ -13,8 +13,10 @@ import org.backplane.client.protocol.DecodeFailure;
 import org.backplane.client.protocol.ErrorCode;
 import org.backplane.client.protocol.Frame;
 import org.backplane.client.protocol.FrameCodec;
+import org.backplane.client.protocol.FrameDecoder;
 import org.backplane.client.protocol.FrameType;
 import org.backplane.client.protocol.HeadersCodec;
+import org.backplane.client.protocol.PublishView;
 import org.backplane.history.HistoryCursor;
 import org.backplane.history.StartPosition;
 import org.backplane.history.TopicInfo;
@@ -22,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -55,6 +58,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Publi
     private final IntObjectHashMap<ServerSubscription> subscriptions = new IntObjectHashMap<>();
     private final Map<String, Integer> aliases = new HashMap<>();
     private long published;
+    private String lastValidTopic;
 
     SessionHandler(ServerContext server) {
         this.server = server;
@@ -134,11 +138,25 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Publi
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (closing) {
+            if (msg instanceof PublishView v) {
+                v.release();
+            }
             return;
         }
-        if (msg instanceof Frame.Publish p) {
+        if (msg instanceof PublishView v) {
+            if (closing || !helloDone) {
+                v.release();
+                if (!closing) {
+                    fatal(ErrorCode.HANDSHAKE_REQUIRED, "PUBLISH before HELLO; the first frame must be HELLO");
+                }
+                return;
+            }
+            onPublish(v.producerId(), v.producerSeq(), v.topic(), v.key(), v.headers(), v.payload(), v.size(), v);
+        } else if (msg instanceof Frame.Publish p) {
             if (requireHello(p)) {
-                onPublish(p);
+                onPublish(p.producerId(), p.producerSeq(), p.topic(), wrap(p.key()), wrap(p.headers()),
+                        ByteBuffer.wrap(p.payload()), (long) p.payload().length + length(p.key()) + length(p.headers()),
+                        null);
             }
         } else if (msg instanceof Frame.Credit c) {
             if (requireHello(c)) {
@@ -226,6 +244,10 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Publi
         }
         helloDone = true;
         clientName = h.clientName();
+        FrameDecoder decoder = channel.pipeline().get(FrameDecoder.class);
+        if (decoder != null) {
+            decoder.maxFrameBytes(server.config.maxFrameBytes());
+        }
         ServerConfig c = server.config;
         channel.write(new Frame.Welcome(FrameCodec.PROTOCOL_VERSION, server.serverId, BusServer.VERSION, c.maxFrameBytes(),
                 c.maxMessageBytes(), c.maxInFlightPerConnection(), c.maxSubscriptionsPerConnection()),
@@ -233,54 +255,92 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Publi
         log.info("connection from {} is client '{}' (producer {})", peer, clientName, Long.toHexString(h.producerId()));
     }
 
-    private void onPublish(Frame.Publish p) {
-        String problem = TopicName.problem(p.topic());
+    private static ByteBuffer wrap(byte[] bytes) {
+        return bytes == null ? null : ByteBuffer.wrap(bytes);
+    }
+
+    private static int length(byte[] bytes) {
+        return bytes == null ? 0 : bytes.length;
+    }
+
+    /** Validates one posting and adds it to this read's batch, or NACKs it (and releases its bytes). */
+    private void onPublish(long producerId, long producerSeq, String topic, ByteBuffer key, ByteBuffer headers,
+                           ByteBuffer payload, long size, PublishView owner) {
+        String problem = null;
+        ErrorCode code = null;
+        // the decoder hands out one String instance per recently seen topic: check it once
+        if (topic != lastValidTopic) {
+            problem = TopicName.problem(topic);
+            if (problem != null) {
+                code = ErrorCode.BAD_TOPIC;
+            } else {
+                lastValidTopic = topic;
+            }
+        }
+        if (problem == null && size > server.config.maxMessageBytes()) {
+            code = ErrorCode.MESSAGE_TOO_LARGE;
+            problem = "posting to " + topic + " is " + size + " bytes (payload, key and headers); the limit is "
+                    + server.config.maxMessageBytes();
+        }
+        if (problem == null && headers != null && (problem = HeadersCodec.problem(headers)) != null) {
+            code = ErrorCode.BAD_REQUEST;
+        }
+        if (problem == null && server.shuttingDown) {
+            code = ErrorCode.SHUTTING_DOWN;
+            problem = "server is shutting down; posting not stored";
+        }
         if (problem != null) {
-            nack(p, ErrorCode.BAD_TOPIC, problem);
-            return;
-        }
-        long size = (long) p.payload().length + (p.key() == null ? 0 : p.key().length)
-                + (p.headers() == null ? 0 : p.headers().length);
-        if (size > server.config.maxMessageBytes()) {
-            nack(p, ErrorCode.MESSAGE_TOO_LARGE, "posting to " + p.topic() + " is " + size
-                    + " bytes (payload, key and headers); the limit is " + server.config.maxMessageBytes());
-            return;
-        }
-        if (p.headers() != null && (problem = HeadersCodec.problem(p.headers())) != null) {
-            nack(p, ErrorCode.BAD_REQUEST, problem);
-            return;
-        }
-        if (server.shuttingDown) {
-            nack(p, ErrorCode.SHUTTING_DOWN, "server is shutting down; posting not stored");
+            if (owner != null) {
+                owner.release();
+            }
+            nack(producerSeq, code, problem);
             return;
         }
         inFlight++;
         published++;
-        batch.add(new Submission(this, p.producerId(), p.producerSeq(), p.topic(), p.key(), p.headers(), p.payload()));
+        batch.add(new Submission(this, producerId, producerSeq, topic, key, headers, payload, owner));
     }
 
-    private void nack(Frame.Publish p, ErrorCode code, String message) {
+    private void nack(long producerSeq, ErrorCode code, String message) {
         server.metrics.rejected.increment();
-        log.debug("posting {} from {} refused: {}", p.producerSeq(), peer, message);
-        channel.write(new Frame.Nack(p.producerSeq(), code, message), channel.voidPromise());
+        log.debug("posting {} from {} refused: {}", producerSeq, peer, message);
+        channel.write(new Frame.Nack(producerSeq, code, message), channel.voidPromise());
     }
 
     /** Delivery thread: hands the batch's outcomes to the event loop. */
     @Override
     public void onOutcomes(List<Outcome> outcomes) {
-        channel.eventLoop().execute(() -> writeOutcomes(outcomes));
+        try {
+            channel.eventLoop().execute(() -> writeOutcomes(outcomes));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the server is stopping and this connection with it; the client retries elsewhere
+        }
     }
 
     private void writeOutcomes(List<Outcome> outcomes) {
         inFlight -= outcomes.size();
         if (channel.isActive()) {
-            ByteBuf buf = channel.alloc().directBuffer(outcomes.size() * 48);
-            for (Outcome o : outcomes) {
-                if (o.ok()) {
+            ByteBuf buf = channel.alloc().directBuffer(Math.min(outcomes.size(), 64) * 48);
+            int n = outcomes.size();
+            for (int i = 0; i < n; ) {
+                Outcome o = outcomes.get(i);
+                if (!o.ok()) {
+                    FrameCodec.writeNack(buf, o.producerSeq(), o.code(), o.message());
+                    i++;
+                    continue;
+                }
+                // a run of postings with consecutive producer seqs stored at consecutive seqs of one
+                // topic in one batch (the common case for a stream) goes out as one ACK_RANGE
+                int run = 1;
+                while (i + run < n && continues(o, outcomes.get(i + run), run)) {
+                    run++;
+                }
+                if (run == 1) {
                     FrameCodec.writeAck(buf, o.producerSeq(), o.topic(), o.seq(), o.timestampMillis());
                 } else {
-                    FrameCodec.writeNack(buf, o.producerSeq(), o.code(), o.message());
+                    FrameCodec.writeAckRange(buf, o.producerSeq(), run, o.topic(), o.seq(), o.timestampMillis());
                 }
+                i += run;
             }
             channel.writeAndFlush(buf, channel.voidPromise());
         }
@@ -290,6 +350,12 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Publi
                 channel.config().setAutoRead(true);
             }
         }
+    }
+
+    /** True if {@code next} is the {@code offset}-th ack after {@code first} in one ACK_RANGE. */
+    private static boolean continues(Outcome first, Outcome next, int offset) {
+        return next.ok() && next.producerSeq() == first.producerSeq() + offset && next.seq() == first.seq() + offset
+                && next.timestampMillis() == first.timestampMillis() && next.topic().equals(first.topic());
     }
 
     private void onSubscribe(Frame.Subscribe s) {

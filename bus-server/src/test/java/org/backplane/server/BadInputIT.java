@@ -198,6 +198,16 @@ class BadInputIT {
     }
 
     @Test
+    void aLargeFrameBeforeTheHandshakeIsRefused() throws Exception {
+        try (RawClient c = new RawClient(address)) {
+            c.sendBytes(new byte[] {0, 2, 0, 0, FrameType.HELLO, 0}); // announces 128 KiB, above the 64 KiB pre-HELLO limit
+            Frame.ErrorFrame e = assertInstanceOf(Frame.ErrorFrame.class, c.read());
+            assertEquals(ErrorCode.FRAME_TOO_LARGE, e.code());
+            assertTrue(c.closedByServer());
+        }
+    }
+
+    @Test
     void peerDyingMidFrameCostsOnlyItsConnection() throws Exception {
         for (int i = 0; i < 20; i++) {
             RawClient c = RawClient.hello(address, 0);

@@ -22,8 +22,8 @@ class DedupIT {
             Frame.Ack first;
             try (RawClient c = RawClient.hello(a, 77)) {
                 c.send(new Frame.Publish(77, 1, "/D/A", null, null, "one".getBytes()));
-                c.send(new Frame.Publish(77, 2, "/D/B", null, null, "two".getBytes()));
                 first = assertInstanceOf(Frame.Ack.class, c.read());
+                c.send(new Frame.Publish(77, 2, "/D/B", null, null, "two".getBytes()));
                 assertInstanceOf(Frame.Ack.class, c.read());
                 c.send(new Frame.Publish(77, 1, "/D/A", null, null, "one".getBytes()));
                 Frame.Ack again = assertInstanceOf(Frame.Ack.class, c.read());

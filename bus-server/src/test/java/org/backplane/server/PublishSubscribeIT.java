@@ -24,6 +24,67 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PublishSubscribeIT {
 
     @Test
+    void idleServerAndClientThreadsDoNotSpin() throws Exception {
+        try (EmbeddedServer s = new EmbeddedServer(); BusClient c = BusClient.connect(s.address())) {
+            List<BusMessage> got = new CopyOnWriteArrayList<>();
+            try (Subscription sub = c.subscribe("/IDLE/**", StartPosition.fromStart(), got::add)) {
+                for (int i = 0; i < 1000; i++) {
+                    c.publish("/IDLE/A", new byte[100]);
+                }
+                Await.until(() -> got.size() == 1000, "traffic before going idle");
+                java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+                long before = busThreadsCpuNanos(threads);
+                long wallStart = System.nanoTime();
+                Thread.sleep(2000); // the idle period being measured, not a wait for an outcome
+                long cpu = busThreadsCpuNanos(threads) - before;
+                double share = cpu / (double) (System.nanoTime() - wallStart);
+                System.out.printf("idle: bus threads used %.3f%% of one core%n", share * 100);
+                assertTrue(share < 0.05, "idle bus threads used " + share * 100 + "% of a core");
+            }
+        }
+    }
+
+    /** CPU time of the server's and client's own threads (I/O loops, delivery, dispatchers, store). */
+    private static long busThreadsCpuNanos(java.lang.management.ThreadMXBean threads) {
+        long sum = 0;
+        for (java.lang.management.ThreadInfo t : threads.dumpAllThreads(false, false)) {
+            String name = t.getThreadName();
+            if (name.startsWith("bus-") || name.startsWith("history")) {
+                sum += Math.max(0, threads.getThreadCpuTime(t.getThreadId()));
+            }
+        }
+        return sum;
+    }
+
+    @Test
+    void aSecondServerOnTheSamePortFailsWithAClearMessage() throws Exception {
+        try (EmbeddedServer s = new EmbeddedServer()) {
+            java.nio.file.Path other = java.nio.file.Files.createTempDirectory("bus-it-");
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> BusServer.start(ServerConfig.builder().listen(s.address()).dataDir(other).build()));
+            assertTrue(e.getMessage().startsWith("cannot listen on " + s.address() + ": "), e.getMessage());
+            EmbeddedServer.deleteTree(other);
+        }
+    }
+
+    @Test
+    void flushWaitsForEveryEarlierPostingAndCloseFailsNothingAcked() throws Exception {
+        try (EmbeddedServer s = new EmbeddedServer()) {
+            BusClient c = BusClient.connect(s.address());
+            List<CompletableFuture<PublishAck>> acks = new ArrayList<>();
+            for (int i = 0; i < 20_000; i++) {
+                acks.add(c.publish("/F/" + (i % 5), new byte[10]));
+            }
+            assertTrue(c.flush(java.time.Duration.ofSeconds(30)));
+            assertTrue(acks.stream().allMatch(f -> f.isDone() && !f.isCompletedExceptionally()));
+            CompletableFuture<PublishAck> last = c.publish("/F/0", new byte[1]);
+            c.close(); // waits for the unacked posting
+            assertEquals(4001, last.get().seq());
+            assertTrue(c.publish("/F/0", new byte[1]).isCompletedExceptionally(), "publish after close fails");
+        }
+    }
+
+    @Test
     void publishedPostingsAreAckedInOrderAndReplayedExactly() throws Exception {
         try (EmbeddedServer s = new EmbeddedServer(); BusClient c = BusClient.connect(s.address())) {
             List<CompletableFuture<PublishAck>> acks = new ArrayList<>();

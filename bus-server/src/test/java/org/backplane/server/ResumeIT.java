@@ -61,11 +61,19 @@ class ResumeIT {
                     got.computeIfAbsent(m.topic(), t -> new CopyOnWriteArrayList<>()).add(m);
                     received.incrementAndGet();
                 });
+                // a pattern subscription from "now" (opened before any posting): after each cut it
+                // resumes seen topics at last seq + 1 and unseen ones from its server-side open time
+                Map<String, List<BusMessage>> gotNow = new ConcurrentHashMap<>();
+                AtomicLong receivedNow = new AtomicLong();
+                Subscription subNow = subscriber.subscribe("/RES/**", StartPosition.now(), m -> {
+                    gotNow.computeIfAbsent(m.topic(), t -> new CopyOnWriteArrayList<>()).add(m);
+                    receivedNow.incrementAndGet();
+                });
                 Map<String, String> sent = new ConcurrentHashMap<>(); // payload -> topic
                 List<CompletableFuture<PublishAck>> futures = new ArrayList<>();
                 Thread cutter = new Thread(() -> {
                     try {
-                        while (received.get() < total) {
+                        while (received.get() < total && proxy.drops() < 30) { // bounded: keeps the test short
                             Thread.sleep(50 + random.nextInt(150)); // fault injection schedule, not a wait for an outcome
                             proxy.dropAll();
                         }
@@ -112,6 +120,15 @@ class ResumeIT {
                 assertEquals(sent, seen);
                 assertEquals(total, received.get());
                 assertEquals(total, sub.delivered());
+                Await.until(() -> receivedNow.get() >= total, 60_000, "the 'now' subscriber to receive everything");
+                for (Map.Entry<String, List<BusMessage>> e : gotNow.entrySet()) {
+                    List<BusMessage> list = e.getValue();
+                    for (int i = 0; i < list.size(); i++) {
+                        assertEquals(i + 1, list.get(i).seq(), "'now' subscriber, " + e.getKey() + " message " + i);
+                    }
+                }
+                assertEquals(total, receivedNow.get());
+                subNow.close();
             }
         }
     }

@@ -1,12 +1,9 @@
 package org.backplane.history;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
-import java.util.zip.CheckedOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +31,7 @@ import org.slf4j.LoggerFactory;
 final class Checkpointer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Checkpointer.class);
   private static final int MAGIC = 0x42504958; // "BPIX"
-  private static final int VERSION = 1;
+  private static final int VERSION = 2;
 
   private final Path file;
   private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
@@ -138,129 +134,186 @@ final class Checkpointer implements AutoCloseable {
     return new Snapshot(covered, store.rollCycle().lengthInMillis(), topics, producers);
   }
 
+  /** Buffered little-endian output to a file channel, with a running CRC32C. */
+  private static final class Out implements AutoCloseable {
+    private final FileChannel ch;
+    private final ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+    private final CRC32C crc = new CRC32C();
+
+    Out(FileChannel ch) {
+      this.ch = ch;
+    }
+
+    private void room(int bytes) throws IOException {
+      if (buf.remaining() < bytes) {
+        flush();
+      }
+    }
+
+    void putInt(int v) throws IOException {
+      room(4);
+      buf.putInt(v);
+    }
+
+    void putLong(long v) throws IOException {
+      room(8);
+      buf.putLong(v);
+    }
+
+    void putInts(int[] a, int n) throws IOException {
+      int off = 0;
+      while (off < n) {
+        room(4);
+        int k = Math.min(n - off, buf.remaining() / 4);
+        buf.asIntBuffer().put(a, off, k);
+        buf.position(buf.position() + 4 * k);
+        off += k;
+      }
+    }
+
+    void flush() throws IOException {
+      buf.flip();
+      crc.update(buf.duplicate());
+      while (buf.hasRemaining()) {
+        ch.write(buf);
+      }
+      buf.clear();
+    }
+
+    @Override
+    public void close() throws IOException {
+      flush();
+      buf.putLong(crc.getValue());
+      buf.flip();
+      while (buf.hasRemaining()) {
+        ch.write(buf);
+      }
+      ch.force(true);
+    }
+  }
+
   private void write(Snapshot s) throws IOException {
     long t0 = System.nanoTime();
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    long entries = 0;
-    try (OutputStream fo = Files.newOutputStream(tmp)) {
-      CheckedOutputStream co = new CheckedOutputStream(new BufferedOutputStream(fo, 1 << 16), new CRC32C());
-      DataOutputStream out = new DataOutputStream(co);
-      out.writeInt(MAGIC);
-      out.writeInt(VERSION);
-      out.writeLong(s.coveredIndex());
-      out.writeInt(s.rollMillis());
-      out.writeInt(s.topics().size());
+    long slots = 0;
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING); Out out = new Out(ch)) {
+      out.putInt(MAGIC);
+      out.putInt(VERSION);
+      out.putLong(s.coveredIndex());
+      out.putInt(s.rollMillis());
+      out.putInt(s.topics().size());
       for (TopicSnap t : s.topics()) {
-        out.writeInt(t.id());
-        out.writeLong(t.lastSeq());
-        out.writeLong(t.lastTs());
-        out.writeLong(t.firstSeq());
-        int live = 0;
+        out.putInt(t.id());
+        out.putLong(t.lastSeq());
+        out.putLong(t.lastTs());
+        out.putLong(t.firstSeq());
+        out.putInt(t.segments().length);
         for (int i = 0; i < t.segments().length; i++) {
           TopicIndex.Segment seg = t.segments()[i];
-          for (int slot = 0; slot < t.counts()[i]; slot++) {
-            if (seg.posOffsets[slot] != TopicIndex.DEAD && seg.seqAt(slot) >= t.firstSeq()) {
-              live++;
-            }
+          int n = t.counts()[i];
+          out.putLong(seg.baseSeq);
+          out.putLong(seg.basePos);
+          out.putInt(n);
+          out.putInt(seg.seqOffsets == null ? 0 : 1);
+          if (seg.seqOffsets != null) {
+            out.putInts(seg.seqOffsets, n);
           }
-        }
-        out.writeInt(live);
-        for (int i = 0; i < t.segments().length; i++) {
-          TopicIndex.Segment seg = t.segments()[i];
-          for (int slot = 0; slot < t.counts()[i]; slot++) {
-            long pos = seg.positionAt(slot);
-            long seq = seg.seqAt(slot);
-            if (pos >= 0 && seq >= t.firstSeq() && live > 0) {
-              out.writeLong(seq);
-              out.writeLong(pos);
-              out.writeInt(seg.sizes[slot]);
-              live--;
-              entries++;
-            }
-          }
-        }
-        while (live-- > 0) { // a slot died while writing: keep the count honest
-          out.writeLong(-1);
-          out.writeLong(-1);
-          out.writeInt(0);
+          out.putInts(seg.posOffsets, n);
+          out.putInts(seg.sizes, n);
+          slots += n;
         }
       }
-      out.writeInt(s.producers().size());
+      out.putInt(s.producers().size());
       for (ProducerSnap p : s.producers()) {
-        out.writeLong(p.id());
-        out.writeLong(p.highest());
-        out.writeInt(p.entries().length);
+        out.putLong(p.id());
+        out.putLong(p.highest());
+        out.putInt(p.entries().length);
         for (long[] e : p.entries()) {
-          out.writeLong(e[0]);
-          out.writeInt((int) e[1]);
-          out.writeLong(e[2]);
+          out.putLong(e[0]);
+          out.putInt((int) e[1]);
+          out.putLong(e[2]);
         }
       }
-      out.flush();
-      long crc = co.getChecksum().getValue();
-      out.writeLong(crc);
-      out.flush();
-    }
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-      ch.force(true);
     }
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    log.debug("history: index checkpoint of {} entries, {} topics written in {} ms", entries,
+    log.debug("history: index checkpoint of {} slots, {} topics written in {} ms", slots,
         s.topics().size(), (System.nanoTime() - t0) / 1_000_000);
   }
 
   /** A loaded checkpoint, consumed by {@link Recovery}. */
   interface Loader {
-    void topic(int id, long lastSeq, long lastTs, long firstSeq);
-
-    void entry(int id, long seq, long pos, int size);
+    /** A topic's segments and counters. */
+    void topic(int id, long lastSeq, long lastTs, long firstSeq, TopicIndex.Segment[] segments);
 
     void producer(long id, long highest);
 
     void producerEntry(long id, long producerSeq, int topicId, long seq);
   }
 
-  /** Reads the checkpoint; returns the covered index, or Long.MIN_VALUE if there is none usable. */
+  /**
+   * Reads the checkpoint if it is intact (trailing CRC32C over the whole content); returns the
+   * covered log index, or Long.MIN_VALUE when there is no usable checkpoint. Nothing is passed
+   * to {@code loader} unless the checksum matches.
+   */
   static long load(Path file, int rollMillis, Loader loader) throws IOException {
-    if (!Files.exists(file) || !intact(file)) {
+    if (!Files.exists(file)) {
       return Long.MIN_VALUE;
     }
-    try (InputStream fi = Files.newInputStream(file)) {
-      DataInputStream in = new DataInputStream(new BufferedInputStream(fi, 1 << 16));
-      if (in.readInt() != MAGIC || in.readInt() != VERSION) {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = ch.size();
+      if (size < 32) {
         return Long.MIN_VALUE;
       }
-      long covered = in.readLong();
-      if (in.readInt() != rollMillis) {
+      MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
+      map.order(ByteOrder.LITTLE_ENDIAN);
+      CRC32C crc = new CRC32C();
+      crc.update(map.duplicate().limit((int) (size - 8)));
+      if (crc.getValue() != map.getLong((int) (size - 8))) {
+        log.warn("history: index checkpoint {} fails its checksum; ignoring it", file);
         return Long.MIN_VALUE;
       }
-      int topics = in.readInt();
+      ByteBuffer in = map.limit((int) (size - 8));
+      if (in.getInt() != MAGIC || in.getInt() != VERSION) {
+        return Long.MIN_VALUE;
+      }
+      long covered = in.getLong();
+      if (in.getInt() != rollMillis) {
+        return Long.MIN_VALUE;
+      }
+      int topics = in.getInt();
       for (int i = 0; i < topics; i++) {
-        int id = in.readInt();
-        long lastSeq = in.readLong();
-        long lastTs = in.readLong();
-        long firstSeq = in.readLong();
-        loader.topic(id, lastSeq, lastTs, firstSeq);
-        int n = in.readInt();
-        for (int k = 0; k < n; k++) {
-          long seq = in.readLong();
-          long pos = in.readLong();
-          int size = in.readInt();
-          if (seq >= 0) {
-            loader.entry(id, seq, pos, size);
+        int id = in.getInt();
+        long lastSeq = in.getLong();
+        long lastTs = in.getLong();
+        long firstSeq = in.getLong();
+        TopicIndex.Segment[] segs = new TopicIndex.Segment[in.getInt()];
+        for (int k = 0; k < segs.length; k++) {
+          long baseSeq = in.getLong();
+          long basePos = in.getLong();
+          int n = in.getInt();
+          boolean sparse = in.getInt() != 0;
+          TopicIndex.Segment seg = new TopicIndex.Segment(baseSeq, basePos, Math.max(n, 1), sparse);
+          if (sparse) {
+            getInts(in, seg.seqOffsets, n);
           }
+          getInts(in, seg.posOffsets, n);
+          getInts(in, seg.sizes, n);
+          seg.count = n;
+          segs[k] = seg;
         }
+        loader.topic(id, lastSeq, lastTs, firstSeq, segs);
       }
-      int producers = in.readInt();
+      int producers = in.getInt();
       for (int i = 0; i < producers; i++) {
-        long id = in.readLong();
-        long highest = in.readLong();
+        long id = in.getLong();
+        long highest = in.getLong();
         loader.producer(id, highest);
-        int n = in.readInt();
+        int n = in.getInt();
         for (int k = 0; k < n; k++) {
-          long pseq = in.readLong();
-          int topicId = in.readInt();
-          long seq = in.readLong();
+          long pseq = in.getLong();
+          int topicId = in.getInt();
+          long seq = in.getLong();
           loader.producerEntry(id, pseq, topicId, seq);
         }
       }
@@ -268,26 +321,8 @@ final class Checkpointer implements AutoCloseable {
     }
   }
 
-  /** True when the file's trailing CRC32C matches its content. */
-  private static boolean intact(Path file) throws IOException {
-    long size = Files.size(file);
-    if (size < 8) {
-      return false;
-    }
-    try (InputStream fi = Files.newInputStream(file)) {
-      CRC32C crc = new CRC32C();
-      byte[] buf = new byte[1 << 16];
-      long left = size - 8;
-      while (left > 0) {
-        int r = fi.read(buf, 0, (int) Math.min(buf.length, left));
-        if (r < 0) {
-          return false;
-        }
-        crc.update(buf, 0, r);
-        left -= r;
-      }
-      long stored = new DataInputStream(fi).readLong();
-      return stored == crc.getValue();
-    }
+  private static void getInts(ByteBuffer in, int[] dst, int n) {
+    in.asIntBuffer().get(dst, 0, n);
+    in.position(in.position() + 4 * n);
   }
 }

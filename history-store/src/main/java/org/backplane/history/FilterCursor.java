@@ -43,7 +43,10 @@ final class FilterCursor extends LogCursor {
     this.start = start;
     StartPosition inner = TopicCursor.innermost(start);
     this.gateMillis = inner instanceof StartPosition.AtTime at ? at.time().toEpochMilli() : 0;
-    long end = store.endIndex(); // before the topic snapshot: see README "Reading"
+    // The tailer goes to the end before the topic snapshot is read (README "Reading"): any record
+    // appended after this point is read by the scan; from here it only moves back.
+    tailer.toEnd();
+    long end = tailer.index();
     List<TopicState> topics = store.topicTable().all();
     int n = Math.max(16, topics.size());
     states = new byte[n];
@@ -65,7 +68,9 @@ final class FilterCursor extends LogCursor {
         }
       }
     }
-    store.positionTailer(tailer, from);
+    if (from < end && !tailer.moveToIndex(from)) {
+      tailer.toStart(); // its file was reclaimed meanwhile: scan from the start, the checks skip the rest
+    }
   }
 
   @Override
@@ -102,7 +107,11 @@ final class FilterCursor extends LogCursor {
           dc.rollbackOnClose(); // written, not yet indexed: read it again next poll
           break;
         }
-        if (ix.positionOf(seq) != dc.index()) {
+        long live = ix.positionOf(seq);
+        if (live != dc.index() && !(live > dc.index() && ix.prevRetained(seq) < nextSeqs[id])) {
+          // not the retained copy; unless it is an older copy of an entry relocated ahead of us
+          // whose predecessors this cursor has all delivered: then delivering it here keeps
+          // the original append order (README "Reclaiming disk space")
           continue;
         }
         if (state == GATED_STATE) {

@@ -48,6 +48,7 @@ public final class HistoryConfig {
   private final long checkpointEveryEntries;
   private final Duration checkpointInterval;
   private final Duration recoveryTimeout;
+  private final long minFreeDiskBytes;
   private final Clock clock;
 
   private HistoryConfig(Builder b) {
@@ -60,6 +61,7 @@ public final class HistoryConfig {
     this.checkpointEveryEntries = b.checkpointEveryEntries;
     this.checkpointInterval = b.checkpointInterval;
     this.recoveryTimeout = b.recoveryTimeout;
+    this.minFreeDiskBytes = b.minFreeDiskBytes;
     this.clock = b.clock;
   }
 
@@ -79,6 +81,7 @@ public final class HistoryConfig {
     b.checkpointEveryEntries = checkpointEveryEntries;
     b.checkpointInterval = checkpointInterval;
     b.recoveryTimeout = recoveryTimeout;
+    b.minFreeDiskBytes = minFreeDiskBytes;
     b.clock = clock;
     return b;
   }
@@ -128,6 +131,11 @@ public final class HistoryConfig {
     return recoveryTimeout;
   }
 
+  /** Free space below which appends are refused, in bytes. */
+  public long minFreeDiskBytes() {
+    return minFreeDiskBytes;
+  }
+
   /** The clock the log rolls files by. */
   public Clock clock() {
     return clock;
@@ -138,7 +146,8 @@ public final class HistoryConfig {
     return "HistoryConfig{dataDir=" + dataDir + ", durability=" + durability
         + ", maxEntryBytes=" + maxEntryBytes + ", producerWindow=" + producerWindow
         + ", rollPeriod=" + rollPeriod + ", checkpointEveryEntries=" + checkpointEveryEntries
-        + ", checkpointInterval=" + checkpointInterval + ", recoveryTimeout=" + recoveryTimeout + "}";
+        + ", checkpointInterval=" + checkpointInterval + ", recoveryTimeout=" + recoveryTimeout
+        + ", minFreeDiskBytes=" + minFreeDiskBytes + "}";
   }
 
   /** Builds a {@link HistoryConfig}; {@link #build()} validates. Not thread-safe. */
@@ -152,6 +161,7 @@ public final class HistoryConfig {
     private long checkpointEveryEntries = 1_000_000;
     private Duration checkpointInterval = Duration.ofSeconds(60);
     private Duration recoveryTimeout = Duration.ofMillis(500);
+    private long minFreeDiskBytes = 64L << 20;
     private Clock clock = Clock.systemUTC();
 
     private Builder(Path dataDir) {
@@ -213,6 +223,12 @@ public final class HistoryConfig {
       return this;
     }
 
+    /** Sets the free space below which appends are refused, in bytes (0 = never). */
+    public Builder minFreeDiskBytes(long bytes) {
+      this.minFreeDiskBytes = bytes;
+      return this;
+    }
+
     /** Sets the clock the log rolls files by. */
     public Builder clock(Clock clock) {
       this.clock = clock;
@@ -240,6 +256,7 @@ public final class HistoryConfig {
           && !checkpointInterval.isZero(), "checkpointInterval must be positive");
       require(recoveryTimeout != null && !recoveryTimeout.isNegative(),
           "recoveryTimeout must be >= 0");
+      require(minFreeDiskBytes >= 0, "minFreeDiskBytes must be >= 0");
       return new HistoryConfig(this);
     }
 

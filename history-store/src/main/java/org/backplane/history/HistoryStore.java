@@ -116,8 +116,9 @@ public final class HistoryStore implements AutoCloseable {
         .build();
     this.appender = queue.createAppender();
     this.appender.singleThreadedCheckDisabled(true);
-    this.usableDiskBytes = () -> usableSpace(logDir);
-    this.minFreeDiskBytes = 64L << 20;
+    java.nio.file.FileStore fileStore = Files.getFileStore(logDir);
+    this.usableDiskBytes = () -> usableSpace(fileStore);
+    this.minFreeDiskBytes = config.minFreeDiskBytes();
     this.checkpointer = new Checkpointer(config.dataDir().resolve(CHECKPOINT_FILE));
     Recovery.Result r = new Recovery(this).run();
     log.info("history store opened at {}: {} topics, {} entries retained, {} ({} records replayed) in {} ms",
@@ -205,12 +206,18 @@ public final class HistoryStore implements AutoCloseable {
     checkWriter();
     TopicState t = topic.state;
     long seq = t.index.lastSeq() + 1;
+    appendAt(t, seq, timestampMillis, producerId, producerSeq, key, headers, payload);
+    return seq;
+  }
+
+  /** Writes, indexes and remembers for dedup one entry with the given seq. */
+  private void appendAt(TopicState t, long seq, long timestampMillis, long producerId,
+                        long producerSeq, ByteBuffer key, ByteBuffer headers, ByteBuffer payload) {
     long pos = write(KIND_ENTRY, t, seq, timestampMillis, producerId, producerSeq, key, headers, payload);
     int size = RecordLayout.storedBytes(key == null ? -1 : key.remaining(),
         headers == null ? -1 : headers.remaining(), payload.remaining());
     indexed(t, seq, pos, size, timestampMillis, key);
     producers.record(producerId, producerSeq, t.id, seq);
-    return seq;
   }
 
   /** Writes one record; returns its log position. */
@@ -229,17 +236,8 @@ public final class HistoryStore implements AutoCloseable {
       try (DocumentContext dc = appender.writingDocument()) {
         try {
           Bytes<?> b = dc.wire().bytes();
-          b.writeByte(kind);
-          b.writeByte((byte) 0);
-          b.writeShort((short) 0);
-          b.writeInt(t.id);
-          b.writeLong(seq);
-          b.writeLong(timestampMillis);
-          b.writeLong(producerId);
-          b.writeLong(producerSeq);
-          b.writeInt(keyLength);
-          b.writeInt(headersLength);
-          b.writeInt(payloadLength);
+          writeHeader(b, kind, t.id, seq, timestampMillis, producerId, producerSeq, keyLength,
+              headersLength, payloadLength);
           if (key != null) {
             LogEntry.copyIn(key, b);
           }
@@ -263,6 +261,23 @@ public final class HistoryStore implements AutoCloseable {
     return pos;
   }
 
+  /** Writes the fixed 52-byte record header ({@link RecordLayout}). */
+  private static void writeHeader(Bytes<?> b, byte kind, int topicId, long seq, long timestampMillis,
+                                  long producerId, long producerSeq, int keyLength, int headersLength,
+                                  int payloadLength) {
+    b.writeByte(kind);
+    b.writeByte((byte) 0);
+    b.writeShort((short) 0);
+    b.writeInt(topicId);
+    b.writeLong(seq);
+    b.writeLong(timestampMillis);
+    b.writeLong(producerId);
+    b.writeLong(producerSeq);
+    b.writeInt(keyLength);
+    b.writeInt(headersLength);
+    b.writeInt(payloadLength);
+  }
+
   private static IOException asIo(Throwable e) {
     return e instanceof IOException io ? io : new IOException(e.toString(), e);
   }
@@ -270,18 +285,7 @@ public final class HistoryStore implements AutoCloseable {
   /** Writes a relocation marker (no topic data). */
   private void writeMarker(byte kind, TopicState t, long count) {
     try (DocumentContext dc = appender.writingDocument()) {
-      Bytes<?> b = dc.wire().bytes();
-      b.writeByte(kind);
-      b.writeByte((byte) 0);
-      b.writeShort((short) 0);
-      b.writeInt(t.id);
-      b.writeLong(count);
-      b.writeLong(0);
-      b.writeLong(0);
-      b.writeLong(0);
-      b.writeInt(-1);
-      b.writeInt(-1);
-      b.writeInt(0);
+      writeHeader(dc.wire().bytes(), kind, t.id, count, 0, 0, 0, -1, -1, 0);
     }
     lastAppendedIndex = appender.lastIndexAppended();
     ledger.touch(appender.cycle());
@@ -404,11 +408,8 @@ public final class HistoryStore implements AutoCloseable {
   }
 
   private void expireByAge(long nowMillis) {
-    for (TopicState t : topics.all()) {
+    for (TopicState t : topics.aged()) {
       Duration maxAge = t.policy.maxAge();
-      if (maxAge == null) {
-        continue;
-      }
       long cutoff = nowMillis - maxAge.toMillis();
       if (t.compacted()) {
         while (!t.keyless.isEmpty()) {
@@ -507,8 +508,8 @@ public final class HistoryStore implements AutoCloseable {
    * at the copies (README "Reclaiming disk space").
    */
   private void relocateCompactedFrom(int cycle) {
-    for (TopicState t : topics.all()) {
-      if (!t.compacted() || t.index.retainedCount() == 0) {
+    for (TopicState t : topics.compacted()) {
+      if (t.index.retainedCount() == 0) {
         continue;
       }
       long oldest = minRetainedPosition(t);
@@ -597,11 +598,7 @@ public final class HistoryStore implements AutoCloseable {
     if (seq <= t.index.lastSeq()) {
       return false;
     }
-    long pos = write(KIND_ENTRY, t, seq, timestampMillis, producerId, producerSeq, key, headers, payload);
-    int size = RecordLayout.storedBytes(key == null ? -1 : key.remaining(),
-        headers == null ? -1 : headers.remaining(), payload.remaining());
-    indexed(t, seq, pos, size, timestampMillis, key);
-    producers.record(producerId, producerSeq, t.id, seq);
+    appendAt(t, seq, timestampMillis, producerId, producerSeq, key, headers, payload);
     return true;
   }
 
@@ -765,9 +762,9 @@ public final class HistoryStore implements AutoCloseable {
     }
   }
 
-  private static long usableSpace(Path dir) {
+  private static long usableSpace(java.nio.file.FileStore store) {
     try {
-      return Files.getFileStore(dir).getUsableSpace();
+      return store.getUsableSpace();
     } catch (IOException e) {
       return Long.MAX_VALUE; // cannot tell: let the write itself fail
     }
@@ -784,25 +781,6 @@ public final class HistoryStore implements AutoCloseable {
     ExcerptTailer t = queue.createTailer();
     t.singleThreadedCheckDisabled(true);
     return t;
-  }
-
-  /** Positions {@code t} at {@code index}, or at the end when {@code index} is the end. */
-  void positionTailer(ExcerptTailer t, long index) {
-    if (index == Long.MAX_VALUE || !t.moveToIndex(index)) {
-      t.toEnd();
-    }
-  }
-
-  /** The index the next appended record will get (or MAX_VALUE-like end marker). */
-  long endIndex() {
-    ExcerptTailer t = queue.createTailer();
-    try {
-      t.singleThreadedCheckDisabled(true);
-      t.toEnd();
-      return t.index();
-    } finally {
-      t.close();
-    }
   }
 
   /** Writer: the log index of the last record written (-1 for none). */

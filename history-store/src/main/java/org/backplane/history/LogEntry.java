@@ -155,14 +155,8 @@ final class LogEntry implements Entry {
       bytes.write(src.array(), src.arrayOffset() + pos, length);
       return;
     }
-    boolean swap = src.order() == ByteOrder.BIG_ENDIAN;
-    int i = 0;
-    for (; i + 8 <= length; i += 8) {
-      long v = src.getLong(pos + i);
-      bytes.writeLong(swap ? Long.reverseBytes(v) : v);
-    }
-    for (; i < length; i++) {
-      bytes.writeByte(src.get(pos + i));
-    }
+    long at = bytes.writePosition();
+    bytes.writeSkip(length); // reserve, then one bulk absolute copy (src's position untouched)
+    bytes.write(at, src, pos, length);
   }
 }

@@ -34,11 +34,12 @@ final class ProducerTable {
       int cap = producerSeqs.length;
       int slot;
       if (count < cap) {
-        slot = (start + count) % cap;
+        slot = start + count;
+        slot = slot >= cap ? slot - cap : slot;
         count++;
       } else {
         slot = start;
-        start = (start + 1) % cap;
+        start = start + 1 == cap ? 0 : start + 1;
       }
       producerSeqs[slot] = producerSeq;
       seqs[slot] = seq;
@@ -95,9 +96,61 @@ final class ProducerTable {
   }
 
   private final int window;
-  private final Map<Long, Window> byProducer = new HashMap<>();
+  // open addressing on the producer id (never 0), so a lookup does not box the id
+  private long[] ids = new long[64];
+  private Window[] windowsBySlot = new Window[64];
+  private int size;
   private long lastProducerId;
   private Window last;
+
+  private Window lookup(long producerId) {
+    int mask = ids.length - 1;
+    for (int i = mix(producerId) & mask; ; i = (i + 1) & mask) {
+      if (ids[i] == producerId) {
+        return windowsBySlot[i];
+      }
+      if (ids[i] == 0) {
+        return null;
+      }
+    }
+  }
+
+  private Window getOrCreate(long producerId) {
+    Window w = lookup(producerId);
+    if (w != null) {
+      return w;
+    }
+    if ((size + 1) * 2 > ids.length) {
+      long[] oldIds = ids;
+      Window[] oldWindows = windowsBySlot;
+      ids = new long[oldIds.length * 2];
+      windowsBySlot = new Window[oldIds.length * 2];
+      for (int i = 0; i < oldIds.length; i++) {
+        if (oldIds[i] != 0) {
+          insert(oldIds[i], oldWindows[i]);
+        }
+      }
+    }
+    w = new Window();
+    insert(producerId, w);
+    size++;
+    return w;
+  }
+
+  private void insert(long producerId, Window w) {
+    int mask = ids.length - 1;
+    int i = mix(producerId) & mask;
+    while (ids[i] != 0) {
+      i = (i + 1) & mask;
+    }
+    ids[i] = producerId;
+    windowsBySlot[i] = w;
+  }
+
+  private static int mix(long id) {
+    long h = id * 0x9E3779B97F4A7C15L;
+    return (int) (h ^ (h >>> 32));
+  }
 
   ProducerTable(int window) {
     this.window = window;
@@ -111,7 +164,7 @@ final class ProducerTable {
     if (last != null && lastProducerId == producerId) {
       w = last;
     } else {
-      w = byProducer.computeIfAbsent(producerId, id -> new Window());
+      w = getOrCreate(producerId);
       last = w;
       lastProducerId = producerId;
     }
@@ -120,7 +173,7 @@ final class ProducerTable {
 
   /** Restores a producer's highest seq (checkpoint load). */
   void restoreHighest(long producerId, long highest) {
-    Window w = byProducer.computeIfAbsent(producerId, id -> new Window());
+    Window w = getOrCreate(producerId);
     w.highest = Math.max(w.highest, highest);
   }
 
@@ -128,7 +181,7 @@ final class ProducerTable {
     if (producerId == 0) {
       return PriorAppend.NOT_SEEN;
     }
-    Window w = byProducer.get(producerId);
+    Window w = lookup(producerId);
     if (w == null || producerSeq > w.highest) {
       return PriorAppend.NOT_SEEN;
     }
@@ -143,15 +196,24 @@ final class ProducerTable {
   }
 
   void clear() {
-    byProducer.clear();
+    ids = new long[64];
+    windowsBySlot = new Window[64];
+    size = 0;
     last = null;
   }
 
+  /** A new map of every producer's window (checkpoints). */
   Map<Long, Window> windows() {
-    return byProducer;
+    Map<Long, Window> out = new HashMap<>();
+    for (int i = 0; i < ids.length; i++) {
+      if (ids[i] != 0) {
+        out.put(ids[i], windowsBySlot[i]);
+      }
+    }
+    return out;
   }
 
   int size() {
-    return byProducer.size();
+    return size;
   }
 }

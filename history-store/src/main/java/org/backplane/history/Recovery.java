@@ -112,40 +112,23 @@ final class Recovery {
 
   private long loadCheckpoint(Set<Integer> cycles) throws IOException {
     long[] missing = {0};
-    long[] pending = {-1, 0, 0};
     long covered = Checkpointer.load(store.config().dataDir().resolve(HistoryStore.CHECKPOINT_FILE),
         store.rollCycle().lengthInMillis(), new Checkpointer.Loader() {
-          private void finish() {
-            if (pending[0] >= 0) {
-              table.get((int) pending[0]).index.restoreCounters(pending[1], pending[2]);
-            }
-          }
-
           @Override
-          public void topic(int id, long lastSeq, long lastTs, long firstSeq) {
-            finish();
-            if (table.get(id) == null) {
+          public void topic(int id, long lastSeq, long lastTs, long firstSeq, TopicIndex.Segment[] segs) {
+            TopicState t = table.get(id);
+            if (t == null) {
               throw new IllegalStateException("checkpoint names topic id " + id + " missing from "
                   + HistoryStore.TOPICS_FILE);
             }
-            pending[0] = id;
-            pending[1] = lastSeq;
-            pending[2] = lastTs;
-          }
-
-          @Override
-          public void entry(int id, long seq, long pos, int size) {
-            if (!cycles.contains(store.rollCycle().toCycle(pos))) {
-              missing[0]++; // its file was deleted after the checkpoint: it was dropped or relocated
-              return;
+            for (TopicIndex.Segment s : segs) {
+              missing[0] += dropMissing(s, cycles);
             }
-            table.get(id).index.add(seq, pos, size, 0);
+            t.index.restore(segs, firstSeq, lastSeq, lastTs);
           }
 
           @Override
           public void producer(long id, long highest) {
-            finish();
-            pending[0] = -1;
             store.producerTable().restoreHighest(id, highest);
           }
 
@@ -154,13 +137,31 @@ final class Recovery {
             store.producerTable().record(id, producerSeq, topicId, seq);
           }
         });
-    if (pending[0] >= 0) {
-      table.get((int) pending[0]).index.restoreCounters(pending[1], pending[2]);
-    }
     if (covered != Long.MIN_VALUE && missing[0] > 0) {
       log.info("history: {} checkpointed entries are in deleted log files and are not retained", missing[0]);
     }
     return covered;
+  }
+
+  /** Marks DEAD the slots whose log file was deleted after the checkpoint was written. */
+  private int dropMissing(TopicIndex.Segment s, Set<Integer> cycles) {
+    if (s.count == 0) {
+      return 0;
+    }
+    int firstCycle = store.rollCycle().toCycle(s.basePos);
+    int lastCycle = store.rollCycle().toCycle(s.basePos + Integer.MAX_VALUE);
+    if (cycles.contains(firstCycle) && (lastCycle == firstCycle || cycles.contains(lastCycle))) {
+      return 0; // a segment spans at most two files (offsets fit in an int; a file's seqs use 32 bits)
+    }
+    int dropped = 0;
+    for (int slot = 0; slot < s.count; slot++) {
+      long pos = s.positionAt(slot);
+      if (pos >= 0 && !cycles.contains(store.rollCycle().toCycle(pos))) {
+        s.posOffsets[slot] = TopicIndex.DEAD;
+        dropped++;
+      }
+    }
+    return dropped;
   }
 
   /** After a checkpoint load: latest seq per key and keyless entries of compacted topics. */
@@ -229,8 +230,8 @@ final class Recovery {
       if (covered == Long.MIN_VALUE || covered < 0) {
         tl.toStart();
       } else if (tl.moveToIndex(covered)) {
-        try (DocumentContext dc = tl.readingDocument()) {
-          // the covered record itself
+        try (DocumentContext covered0 = tl.readingDocument()) {
+          skipCovered = !covered0.isPresent(); // normally the covered record itself, now passed
         }
       } else {
         tl.toStart();

@@ -26,11 +26,20 @@ final class TopicIndex {
   private static final Segment[] NO_SEGMENTS = new Segment[0];
   private static final VarHandle COUNT;
   private static final VarHandle LONGS;
+  private static final VarHandle FIRST;
+  private static final VarHandle RETAINED;
+  private static final VarHandle BYTES;
+  private static final VarHandle LAST_TS;
 
   static {
     try {
       COUNT = MethodHandles.lookup().findVarHandle(Segment.class, "count", int.class);
-      LONGS = MethodHandles.lookup().findVarHandle(TopicIndex.class, "lastSeq", long.class);
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      LONGS = l.findVarHandle(TopicIndex.class, "lastSeq", long.class);
+      FIRST = l.findVarHandle(TopicIndex.class, "firstSeq", long.class);
+      RETAINED = l.findVarHandle(TopicIndex.class, "retainedCount", long.class);
+      BYTES = l.findVarHandle(TopicIndex.class, "retainedBytes", long.class);
+      LAST_TS = l.findVarHandle(TopicIndex.class, "lastTimestampMillis", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -103,11 +112,12 @@ final class TopicIndex {
   private volatile Segment[] segments = NO_SEGMENTS;
   // published with release stores (see LONGS/COUNT); read with plain volatile semantics via accessors
   @SuppressWarnings("unused")
-  private volatile long lastSeq;
-  private volatile long firstSeq = 1;
-  private volatile long retainedCount;
-  private volatile long retainedBytes;
-  private volatile long lastTimestampMillis;
+  private long lastSeq;
+  // written by the writer with release stores, read with acquire loads (no fences on x86)
+  private long firstSeq = 1;
+  private long retainedCount;
+  private long retainedBytes;
+  private long lastTimestampMillis;
 
   // writer-only: where the retained entries start (first slot not dropped)
   private int frontSegment;
@@ -120,19 +130,28 @@ final class TopicIndex {
 
   /** The lowest seq that may still be retained (every lower seq is gone). */
   long firstSeqBound() {
-    return firstSeq;
+    return (long) FIRST.getAcquire(this);
   }
 
   long retainedCount() {
-    return retainedCount;
+    return (long) RETAINED.getAcquire(this);
   }
 
   long retainedBytes() {
-    return retainedBytes;
+    return (long) BYTES.getAcquire(this);
   }
 
   long lastTimestampMillis() {
-    return lastTimestampMillis;
+    return (long) LAST_TS.getAcquire(this);
+  }
+
+  private void firstSeq(long v) {
+    FIRST.setRelease(this, v);
+  }
+
+  private void counts(long count, long bytes) {
+    RETAINED.setRelease(this, count);
+    BYTES.setRelease(this, bytes);
   }
 
   /** Writer: adds {@code seq} (greater than {@link #lastSeq()}) stored at {@code pos}. */
@@ -158,17 +177,16 @@ final class TopicIndex {
     tail.sizes[n] = storedBytes;
     COUNT.setRelease(tail, n + 1);
     if (retainedCount == 0) {
-      firstSeq = seq; // nothing retained before: this entry starts the retained range
+      firstSeq(seq); // nothing retained before: this entry starts the retained range
     }
-    retainedCount = retainedCount + 1;
-    retainedBytes = retainedBytes + storedBytes;
-    lastTimestampMillis = timestampMillis;
+    counts(retainedCount + 1, retainedBytes + storedBytes);
+    LAST_TS.setRelease(this, timestampMillis);
     LONGS.setRelease(this, seq);
   }
 
   /** Position of {@code seq} if it is retained, else -1. Any thread. */
   long positionOf(long seq) {
-    if (seq < firstSeq) {
+    if (seq < firstSeqBound()) {
       return -1;
     }
     Segment[] segs = segments;
@@ -189,7 +207,7 @@ final class TopicIndex {
    * The lowest retained seq {@code >= seq}, or -1 if none is (yet) retained. Any thread.
    */
   long nextRetained(long seq) {
-    long from = Math.max(seq, firstSeq);
+    long from = Math.max(seq, firstSeqBound());
     Segment[] segs = segments;
     int si = Math.max(segmentFor(segs, from), 0);
     for (; si < segs.length; si++) {
@@ -204,6 +222,26 @@ final class TopicIndex {
     return -1;
   }
 
+  /** The highest retained seq below {@code seq}, or -1. Any thread. */
+  long prevRetained(long seq) {
+    long first = firstSeqBound();
+    Segment[] segs = segments;
+    for (int si = segmentFor(segs, seq - 1); si >= 0; si--) {
+      Segment s = segs[si];
+      int n = s.published();
+      for (int slot = Math.min(s.slotAtOrAfter(seq, n), n) - 1; slot >= 0; slot--) {
+        long at = s.seqAt(slot);
+        if (at < first) {
+          return -1;
+        }
+        if (at < seq && s.posOffsets[slot] != DEAD) {
+          return at;
+        }
+      }
+    }
+    return -1;
+  }
+
   /** The retained seq {@code n} entries before the end (the start of "last n"), or -1. */
   long startOfLast(long n) {
     if (n <= 0) {
@@ -211,7 +249,7 @@ final class TopicIndex {
     }
     Segment[] segs = segments;
     long seen = 0;
-    long first = firstSeq;
+    long first = firstSeqBound();
     long found = -1;
     for (int si = segs.length - 1; si >= 0; si--) {
       Segment s = segs[si];
@@ -288,10 +326,9 @@ final class TopicIndex {
     long seq = s.seqAt(frontSlot);
     long pos = s.positionAt(frontSlot);
     int size = s.sizes[frontSlot];
-    firstSeq = seq + 1;
+    firstSeq(seq + 1);
     s.posOffsets[frontSlot] = DEAD;
-    retainedCount = retainedCount - 1;
-    retainedBytes = retainedBytes - size;
+    counts(retainedCount - 1, retainedBytes - size);
     frontSlot++;
     advanceFront();
     sink.dropped(seq, pos, size);
@@ -313,8 +350,7 @@ final class TopicIndex {
     long pos = s.positionAt(slot);
     int size = s.sizes[slot];
     s.posOffsets[slot] = DEAD;
-    retainedCount = retainedCount - 1;
-    retainedBytes = retainedBytes - size;
+    counts(retainedCount - 1, retainedBytes - size);
     advanceFront();
     sink.dropped(seq, pos, size);
     return true;
@@ -348,7 +384,7 @@ final class TopicIndex {
       if (frontSlot < n) {
         long seq = s.seqAt(frontSlot);
         if (seq > firstSeq) {
-          firstSeq = seq;
+          firstSeq(seq);
         }
         break;
       }
@@ -356,7 +392,7 @@ final class TopicIndex {
         // everything dropped: keep the tail segment for appends
         long next = lastSeq() + 1;
         if (firstSeq < next) {
-          firstSeq = next;
+          firstSeq(next);
         }
         break;
       }
@@ -376,7 +412,7 @@ final class TopicIndex {
 
   void forEachRetained(EntryVisitor visitor) {
     Segment[] segs = segments;
-    long first = firstSeq;
+    long first = firstSeqBound();
     for (Segment s : segs) {
       int n = s.published();
       for (int slot = 0; slot < n; slot++) {
@@ -410,10 +446,9 @@ final class TopicIndex {
     }
     long last = lastSeq();
     VarHandle.releaseFence();
-    firstSeq = n == 0 ? last + 1 : Math.min(seqs[0], last + 1);
+    firstSeq(n == 0 ? last + 1 : Math.min(seqs[0], last + 1));
     segments = built;
-    retainedCount = n;
-    retainedBytes = bytes;
+    counts(n, bytes);
     frontSegment = 0;
     frontSlot = 0;
   }
@@ -421,10 +456,9 @@ final class TopicIndex {
   /** Recovery: forgets everything (before a full replay). */
   void clear() {
     segments = NO_SEGMENTS;
-    firstSeq = 1;
-    retainedCount = 0;
-    retainedBytes = 0;
-    lastTimestampMillis = 0;
+    firstSeq(1);
+    counts(0, 0);
+    LAST_TS.setRelease(this, 0L);
     LONGS.setRelease(this, 0L);
     frontSegment = 0;
     frontSlot = 0;
@@ -435,16 +469,36 @@ final class TopicIndex {
     if (last < lastSeq()) {
       return;
     }
-    lastTimestampMillis = lastTs;
+    LAST_TS.setRelease(this, lastTs);
     LONGS.setRelease(this, last);
     if (retainedCount == 0) {
-      firstSeq = last + 1;
+      firstSeq(last + 1);
     }
   }
 
-  /** Writer: sets the timestamp of the last entry (recovery). */
-  void lastTimestampMillis(long ts) {
-    lastTimestampMillis = ts;
+  /**
+   * Recovery: installs segments read from a checkpoint (slots of entries whose file is gone
+   * already marked DEAD) and recomputes the counters.
+   */
+  void restore(Segment[] segs, long first, long last, long lastTs) {
+    long count = 0;
+    long bytes = 0;
+    for (Segment s : segs) {
+      for (int slot = 0; slot < s.count; slot++) {
+        if (s.posOffsets[slot] != DEAD && s.seqAt(slot) >= first) {
+          count++;
+          bytes += s.sizes[slot];
+        }
+      }
+    }
+    segments = segs;
+    frontSegment = 0;
+    frontSlot = 0;
+    firstSeq(count == 0 ? last + 1 : first);
+    counts(count, bytes);
+    LAST_TS.setRelease(this, lastTs);
+    LONGS.setRelease(this, last);
+    advanceFront();
   }
 
   /** The current segments and their published counts, for a checkpoint taken by another thread. */

@@ -28,6 +28,10 @@ final class TopicTable implements AutoCloseable {
   private volatile TopicState[] byId = new TopicState[64];
   private volatile int size;
   private boolean dirty;
+  /** Writer: topics whose policy has a maxAge, visited by maintain. */
+  private final List<TopicState> aged = new ArrayList<>();
+  /** Writer: topics with compaction, visited when reclaiming files. */
+  private final List<TopicState> compacted = new ArrayList<>();
 
   TopicTable(Path path, Function<String, RetentionPolicy> retention) throws IOException {
     this.retention = retention;
@@ -72,6 +76,12 @@ final class TopicTable implements AutoCloseable {
     byId = table;
     byName.put(name, state);
     size = id + 1;
+    if (state.policy.maxAge() != null) {
+      aged.add(state);
+    }
+    if (state.compacted()) {
+      compacted.add(state);
+    }
     return state;
   }
 
@@ -128,6 +138,16 @@ final class TopicTable implements AutoCloseable {
       out.add(table[i]);
     }
     return out;
+  }
+
+  /** Writer: the topics whose policy limits age. */
+  List<TopicState> aged() {
+    return aged;
+  }
+
+  /** Writer: the compacted topics. */
+  List<TopicState> compacted() {
+    return compacted;
   }
 
   /** Writer: forces new names to disk. */

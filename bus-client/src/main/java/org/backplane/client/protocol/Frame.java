@@ -49,6 +49,15 @@ public sealed interface Frame {
         public int type() { return FrameType.ACK; }
     }
 
+    /**
+     * The postings {@code firstProducerSeq + i} are in {@code topic} at {@code firstSeq + i}, for
+     * i in [0, count), all appended at {@code timestampMillis}: one frame for a run of acks.
+     */
+    record AckRange(long firstProducerSeq, int count, String topic, long firstSeq, long timestampMillis)
+            implements Frame {
+        public int type() { return FrameType.ACK_RANGE; }
+    }
+
     /** The posting {@code producerSeq} was refused and not stored. */
     record Nack(long producerSeq, ErrorCode code, String message) implements Frame {
         public int type() { return FrameType.NACK; }

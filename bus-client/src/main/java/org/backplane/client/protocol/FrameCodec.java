@@ -59,6 +59,14 @@ public final class FrameCodec {
 
     /** Writes a u16-length-prefixed UTF-8 string. */
     public static void writeString(ByteBuf out, String s) {
+        if (s.length() <= 0xFFFF / 3) {
+            // short enough that even 3 bytes per char fit: encode once, patch the length after
+            int at = out.writerIndex();
+            out.writeShort(0);
+            int length = ByteBufUtil.writeUtf8(out, s);
+            out.setShort(at, length);
+            return;
+        }
         int length = ByteBufUtil.utf8Bytes(s);
         if (length > 0xFFFF) {
             throw new IllegalArgumentException("string of " + length + " UTF-8 bytes exceeds the 65535 limit");
@@ -97,6 +105,18 @@ public final class FrameCodec {
         out.writeLong(producerSeq);
         writeString(out, topic);
         out.writeLong(seq);
+        out.writeLong(timestampMillis);
+        endFrame(out, start);
+    }
+
+    /** Appends one ACK_RANGE frame. */
+    public static void writeAckRange(ByteBuf out, long firstProducerSeq, int count, String topic, long firstSeq,
+                                     long timestampMillis) {
+        int start = beginFrame(out, FrameType.ACK_RANGE);
+        out.writeLong(firstProducerSeq);
+        out.writeInt(count);
+        writeString(out, topic);
+        out.writeLong(firstSeq);
         out.writeLong(timestampMillis);
         endFrame(out, start);
     }
@@ -144,6 +164,8 @@ public final class FrameCodec {
             writeAck(out, a.producerSeq(), a.topic(), a.seq(), a.timestampMillis());
         } else if (frame instanceof Frame.Nack n) {
             writeNack(out, n.producerSeq(), n.code(), n.message());
+        } else if (frame instanceof Frame.AckRange a) {
+            writeAckRange(out, a.firstProducerSeq(), a.count(), a.topic(), a.firstSeq(), a.timestampMillis());
         } else if (frame instanceof Frame.Message m) {
             writeMessage(out, m.subscriptionId(), m.alias(), m.seq(), m.timestampMillis(), m.key(), m.headers(),
                     m.payload());
@@ -254,15 +276,7 @@ public final class FrameCodec {
      *     a body that does not parse exactly (fatal)
      */
     public Frame decode(ByteBuf frame) throws ProtocolException {
-        if (frame.readableBytes() < 2) {
-            throw malformed("frame of " + frame.readableBytes() + " bytes is shorter than its type and flags");
-        }
-        int type = frame.readUnsignedByte();
-        int flags = frame.readUnsignedByte();
-        if (flags != 0) {
-            throw malformed(FrameType.name(type) + " frame has flags 0x" + Integer.toHexString(flags)
-                    + "; protocol version 1 requires 0");
-        }
+        int type = readTypeAndFlags(frame);
         Frame result;
         try {
             result = decodeBody(type, frame);
@@ -273,6 +287,36 @@ public final class FrameCodec {
             throw malformed(FrameType.name(type) + " frame has " + frame.readableBytes() + " unexpected trailing bytes");
         }
         return result;
+    }
+
+    /**
+     * Like {@link #decode}, but a PUBLISH comes back as a {@link PublishView} over the retained
+     * frame bytes instead of a {@link Frame.Publish} with copied arrays (the server's hot path).
+     * Returns a {@link Frame} or a {@link PublishView}. Not thread-safe (topic cache).
+     */
+    public Object decodeRetainingPublish(ByteBuf frame) throws ProtocolException {
+        if (frame.readableBytes() >= 2 && frame.getUnsignedByte(frame.readerIndex()) == FrameType.PUBLISH) {
+            readTypeAndFlags(frame);
+            try {
+                return decodePublishView(frame);
+            } catch (IllegalArgumentException e) {
+                throw malformed("PUBLISH frame: " + e.getMessage());
+            }
+        }
+        return decode(frame);
+    }
+
+    private static int readTypeAndFlags(ByteBuf frame) throws ProtocolException {
+        if (frame.readableBytes() < 2) {
+            throw malformed("frame of " + frame.readableBytes() + " bytes is shorter than its type and flags");
+        }
+        int type = frame.readUnsignedByte();
+        int flags = frame.readUnsignedByte();
+        if (flags != 0) {
+            throw malformed(FrameType.name(type) + " frame has flags 0x" + Integer.toHexString(flags)
+                    + "; protocol version 1 requires 0");
+        }
+        return type;
     }
 
     private Frame decodeBody(int type, ByteBuf in) throws ProtocolException {
@@ -333,6 +377,17 @@ public final class FrameCodec {
                 String topic = readTopic(in);
                 need(in, 16, "ACK");
                 return new Frame.Ack(producerSeq, topic, in.readLong(), in.readLong());
+            }
+            case FrameType.ACK_RANGE: {
+                need(in, 12, "ACK_RANGE");
+                long firstProducerSeq = in.readLong();
+                int count = in.readInt();
+                if (count < 1) {
+                    throw malformed("ACK_RANGE count " + count + " must be >= 1");
+                }
+                String topic = readTopic(in);
+                need(in, 16, "ACK_RANGE");
+                return new Frame.AckRange(firstProducerSeq, count, topic, in.readLong(), in.readLong());
             }
             case FrameType.NACK: {
                 need(in, 10, "NACK");
@@ -434,6 +489,43 @@ public final class FrameCodec {
                         "unknown frame type " + FrameType.name(type) + "; skipped", false);
             }
         }
+    }
+
+    /**
+     * Parses a PUBLISH frame (positioned after type and flags) into a {@link PublishView} over a
+     * retained slice of {@code frame}: no bytes are copied. Same checks as {@link #decode}.
+     */
+    PublishView decodePublishView(ByteBuf in) throws ProtocolException {
+        need(in, 16, "PUBLISH");
+        long producerId = in.readLong();
+        long producerSeq = in.readLong();
+        String topic = readTopic(in);
+        int keyIndex = in.readerIndex() + 4;
+        int keyLength = skipBlob(in, "key", true);
+        int headersIndex = in.readerIndex() + 4;
+        int headersLength = skipBlob(in, "headers", true);
+        int payloadIndex = in.readerIndex() + 4;
+        int payloadLength = skipBlob(in, "payload", false);
+        if (in.isReadable()) {
+            throw malformed("PUBLISH frame has " + in.readableBytes() + " unexpected trailing bytes");
+        }
+        // one retain for the whole frame; the views index into it
+        return new PublishView(producerId, producerSeq, topic, in.retain(), keyIndex, keyLength, headersIndex,
+                headersLength, payloadIndex, payloadLength);
+    }
+
+    private static int skipBlob(ByteBuf in, String what, boolean optional) throws ProtocolException {
+        need(in, 4, what + " length");
+        int length = in.readInt();
+        if (length == -1 && optional) {
+            return -1;
+        }
+        if (length < 0) {
+            throw malformed(what + " length " + length + " is negative");
+        }
+        need(in, length, what);
+        in.skipBytes(length);
+        return length;
     }
 
     private static void need(ByteBuf in, int bytes, String what) throws ProtocolException {

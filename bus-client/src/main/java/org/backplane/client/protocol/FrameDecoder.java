@@ -8,19 +8,30 @@ import java.util.List;
 
 /**
  * Netty edge: splits the byte stream into length-prefixed frames and decodes each into a
- * {@link Frame} record, or a {@link DecodeFailure} for one that breaks the protocol. A length
+ * {@link Frame} record (or, on the server, a zero-copy {@link PublishView} for PUBLISH), or a
+ * {@link DecodeFailure} for one that breaks the protocol. A length
  * prefix above {@code maxFrameBytes} is refused before its bytes are buffered, so a peer can
  * never make this decoder hold more than one frame limit (plus one socket read). After a fatal
  * failure the rest of the stream is discarded. Runs on the channel's event loop.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
     private final FrameCodec codec = new FrameCodec();
+    private final boolean publishViews;
     private volatile int maxFrameBytes;
     private boolean failed;
 
     /** Creates a decoder refusing frames longer than {@code maxFrameBytes} (after the length prefix). */
     public FrameDecoder(int maxFrameBytes) {
+        this(maxFrameBytes, false);
+    }
+
+    /**
+     * As {@link #FrameDecoder(int)}; with {@code publishViews} a PUBLISH is passed up as a
+     * {@link PublishView} (zero-copy, must be released) instead of a {@link Frame.Publish}.
+     */
+    public FrameDecoder(int maxFrameBytes, boolean publishViews) {
         this.maxFrameBytes = maxFrameBytes;
+        this.publishViews = publishViews;
     }
 
     /** Changes the frame limit (the client raises it to the server's after the handshake). */
@@ -52,7 +63,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             in.skipBytes(FrameCodec.LENGTH_BYTES);
             ByteBuf frame = in.readSlice((int) length);
             try {
-                out.add(codec.decode(frame));
+                out.add(publishViews ? codec.decodeRetainingPublish(frame) : codec.decode(frame));
             } catch (ProtocolException e) {
                 out.add(new DecodeFailure(e.code(), e.getMessage(), e.fatal()));
                 if (e.fatal()) {

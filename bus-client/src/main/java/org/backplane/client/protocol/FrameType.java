@@ -23,6 +23,8 @@ public final class FrameType {
     public static final int ACK = 0x11;
     /** Server to client: a posting was refused, with the reason. */
     public static final int NACK = 0x12;
+    /** Server to client: a run of consecutive postings to one topic, stored at consecutive seqs. */
+    public static final int ACK_RANGE = 0x13;
     /** Client to server: open a subscription. */
     public static final int SUBSCRIBE = 0x20;
     /** Server to client: the subscription is open. */
@@ -57,6 +59,7 @@ public final class FrameType {
             case PUBLISH -> "PUBLISH";
             case ACK -> "ACK";
             case NACK -> "NACK";
+            case ACK_RANGE -> "ACK_RANGE";
             case SUBSCRIBE -> "SUBSCRIBE";
             case SUBSCRIBED -> "SUBSCRIBED";
             case TOPIC_ALIAS -> "TOPIC_ALIAS";

@@ -66,22 +66,28 @@ public final class HeadersCodec {
 
     /** Why {@code block} is not a well-formed headers block, or null if it is. */
     public static String problem(byte[] block) {
-        if (block.length < 2) {
-            return "headers block of " + block.length + " bytes has no count";
+        return problem(ByteBuffer.wrap(block));
+    }
+
+    /** Why the bytes from position to limit are not a well-formed headers block, or null. */
+    public static String problem(ByteBuffer block) {
+        int base = block.position();
+        int length = block.remaining();
+        if (length < 2) {
+            return "headers block of " + length + " bytes has no count";
         }
-        int count = ((block[0] & 0xFF) << 8) | (block[1] & 0xFF);
+        int count = block.getShort(base) & 0xFFFF;
         int at = 2;
         for (int i = 0; i < count * 2; i++) {
-            if (at + 2 > block.length) {
+            if (at + 2 > length) {
                 return "headers block is truncated at entry " + (i / 2);
             }
-            int length = ((block[at] & 0xFF) << 8) | (block[at + 1] & 0xFF);
-            at += 2 + length;
-            if (at > block.length) {
+            at += 2 + (block.getShort(base + at) & 0xFFFF);
+            if (at > length) {
                 return "headers block is truncated at entry " + (i / 2);
             }
         }
-        return at == block.length ? null : "headers block has " + (block.length - at) + " trailing bytes";
+        return at == length ? null : "headers block has " + (length - at) + " trailing bytes";
     }
 
     private static String read(ByteBuffer b) {

@@ -48,6 +48,28 @@ class FrameCodecTest {
     }
 
     @Test
+    void documentedExampleBytes() {
+        // docs/PROTOCOL.md, "Example": the four frames, byte for byte
+        assertEquals("00000015" + "0100" + "42504c4e0001" + "0000000000000001" + "0003636c69",
+                hex(new Frame.Hello(1, 1, "cli")));
+        assertEquals("00000025" + "0200" + "42504c4e0001" + "00046e6f6465" + "0005302e312e30"
+                        + "00110000" + "00100000" + "00001000" + "00000400",
+                hex(new Frame.Welcome(1, "node", "0.1.0", 1114112, 1048576, 4096, 1024)));
+        assertEquals("00000026" + "1000" + "0000000000000001" + "0000000000000001" + "00042f412f42"
+                        + "ffffffff" + "ffffffff" + "00000002" + "6869",
+                hex(new Frame.Publish(1, 1, "/A/B", null, null, "hi".getBytes())));
+        assertEquals("00000020" + "1100" + "0000000000000001" + "00042f412f42" + "0000000000000007"
+                        + "0000018bcfe56800",
+                hex(new Frame.Ack(1, "/A/B", 7, 1_700_000_000_000L)));
+    }
+
+    private static String hex(Frame f) {
+        ByteBuf buf = Unpooled.buffer();
+        FrameCodec.encode(f, buf);
+        return ByteBufUtil.hexDump(buf);
+    }
+
+    @Test
     void unknownTypeIsNotFatalAndTruncationIs() {
         FrameCodec codec = new FrameCodec();
         ProtocolException unknown = assertThrows(ProtocolException.class,

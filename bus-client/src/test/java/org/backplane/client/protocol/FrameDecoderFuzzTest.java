@@ -40,7 +40,7 @@ class FrameDecoderFuzzTest {
             EmbeddedChannel ch = new EmbeddedChannel();
             // unpooled heap buffers, so the decoder's cumulation shows in the allocation count
             ch.config().setAllocator(new UnpooledByteBufAllocator(false));
-            ch.pipeline().addLast(new FrameDecoder(MAX_FRAME));
+            ch.pipeline().addLast(new FrameDecoder(MAX_FRAME, r.nextBoolean())); // both: records and zero-copy views
             long before = threads.getThreadAllocatedBytes(tid);
             try {
                 // deliver in random chunks, as TCP would
@@ -58,6 +58,12 @@ class FrameDecoderFuzzTest {
             while ((out = ch.readInbound()) != null) {
                 if (out instanceof Frame) {
                     frames++;
+                } else if (out instanceof PublishView v) {
+                    frames++;
+                    v.payload(); // the views must stay inside the frame
+                    v.key();
+                    v.headers();
+                    v.release();
                 } else if (out instanceof DecodeFailure) {
                     failures++;
                 } else {
@@ -89,6 +95,34 @@ class FrameDecoderFuzzTest {
         }
         assertEquals(null, (Object) ch.readInbound());
         ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void publishViewsPointIntoTheFrameWithoutCopying() {
+        EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(MAX_FRAME, true));
+        ByteBuf buf = Unpooled.buffer();
+        FrameCodec.writePublish(buf, 7, 9, "/V", "k".getBytes(), HeadersCodec.encode(java.util.Map.of("a", "b")),
+                "payload".getBytes());
+        FrameCodec.encode(new Frame.Ping(1), buf);
+        ch.writeInbound(buf);
+        PublishView v = ch.readInbound();
+        assertEquals(7, v.producerId());
+        assertEquals(9, v.producerSeq());
+        assertEquals("/V", v.topic());
+        assertEquals(java.nio.ByteBuffer.wrap("k".getBytes()), v.key());
+        assertEquals(java.util.Map.of("a", "b"), HeadersCodec.decode(bytes(v.headers())));
+        assertEquals(java.nio.ByteBuffer.wrap("payload".getBytes()), v.payload());
+        assertEquals(1 + 7 + bytes(v.headers()).length, v.size());
+        assertEquals(new Frame.Ping(1), (Object) ch.readInbound());
+        v.release();
+        ch.finishAndReleaseAll();
+        assertEquals(0, buf.refCnt(), "the view's retain was returned");
+    }
+
+    private static byte[] bytes(java.nio.ByteBuffer b) {
+        byte[] a = new byte[b.remaining()];
+        b.duplicate().get(a);
+        return a;
     }
 
     @Test

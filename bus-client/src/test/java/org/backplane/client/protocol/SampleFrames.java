@@ -18,6 +18,7 @@ final class SampleFrames {
                         "101.5".getBytes()),
                 new Frame.Publish(42, 2, "/A", null, null, new byte[0]),
                 new Frame.Ack(1, "/DEMO/QUOTES/IBM", 17, 1_700_000_000_000L),
+                new Frame.AckRange(2, 100, "/DEMO/QUOTES/IBM", 18, 1_700_000_000_000L),
                 new Frame.Nack(3, ErrorCode.BAD_TOPIC, "topic name 'x' must start with '/'"),
                 new Frame.Subscribe(5, "/DEMO/**", new Frame.WireStart(Frame.WireStart.LAST_N, 10,
                         Map.of("/DEMO/A", 4L, "/DEMO/B", 9L)), 8192),
