@@ -7,6 +7,7 @@ import org.backplane.client.StartPosition;
 import org.backplane.client.Subscription;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,7 +27,7 @@ public final class IndexCalculator implements AutoCloseable {
 
     private final BusClient client;
     private final Map<String, Long> lastPrices = new ConcurrentHashMap<>();
-    private final Map<String, Long> lastSeqs = new ConcurrentHashMap<>();
+    private final LastSeqs lastSeqs = new LastSeqs();
     private final AtomicLong quotes = new AtomicLong();
     private final AtomicLong postings = new AtomicLong();
     private volatile long indexCents = -1;
@@ -46,7 +47,7 @@ public final class IndexCalculator implements AutoCloseable {
     private void onQuote(BusMessage m) {
         Quote q = Quote.parse(m);
         lastPrices.put(q.symbol(), q.priceCents());
-        lastSeqs.put(m.topic(), m.seq());
+        lastSeqs.received(m.topic(), m.seq());
         quotes.incrementAndGet();
         long index = index(lastPrices);
         if (index != indexCents) {
@@ -91,16 +92,11 @@ public final class IndexCalculator implements AutoCloseable {
 
     /** True once it has received, for every topic in {@code seqs}, at least that seq. */
     public boolean hasSeen(Map<String, Long> seqs) {
-        for (Map.Entry<String, Long> e : seqs.entrySet()) {
-            if (lastSeqs.getOrDefault(e.getKey(), 0L) < e.getValue()) {
-                return false;
-            }
-        }
-        return true;
+        return lastSeqs.reached(seqs);
     }
 
     /** Waits for its index postings to be acked, up to {@code timeout}. */
-    public boolean awaitAcks(java.time.Duration timeout) {
+    public boolean awaitAcks(Duration timeout) {
         return client.flush(timeout);
     }
 

@@ -29,7 +29,7 @@ public final class LateSubscriber implements AutoCloseable {
     /** Per topic: the first seq the server still held when this subscriber joined. */
     private final Map<String, Long> firstRetained = new ConcurrentHashMap<>();
     /** Per topic: the last seq received. */
-    private final Map<String, Long> lastSeqs = new ConcurrentHashMap<>();
+    private final LastSeqs lastSeqs = new LastSeqs();
     private final AtomicLong replayed = new AtomicLong();
     private final AtomicLong live = new AtomicLong();
     private final AtomicLong gaps = new AtomicLong();
@@ -66,7 +66,7 @@ public final class LateSubscriber implements AutoCloseable {
     /** Dispatch thread. */
     private void onMessage(BusMessage m) {
         String topic = m.topic();
-        Long last = lastSeqs.get(topic);
+        Long last = lastSeqs.last(topic);
         long expected = last != null ? last + 1 : firstRetained.getOrDefault(topic, 1L);
         if (m.seq() < expected) {
             duplicates.incrementAndGet();
@@ -75,7 +75,7 @@ public final class LateSubscriber implements AutoCloseable {
         if (m.seq() > expected) {
             gaps.addAndGet(m.seq() - expected);
         }
-        lastSeqs.put(topic, m.seq());
+        lastSeqs.received(topic, m.seq());
         boolean fromHistory = m.seq() <= joinedAt.getOrDefault(topic, 0L);
         if (fromHistory) {
             replayed.incrementAndGet();
@@ -105,12 +105,7 @@ public final class LateSubscriber implements AutoCloseable {
 
     /** True once it has received, for every topic in {@code seqs}, at least that seq. */
     public boolean hasSeen(Map<String, Long> seqs) {
-        for (Map.Entry<String, Long> e : seqs.entrySet()) {
-            if (lastSeqs.getOrDefault(e.getKey(), 0L) < e.getValue()) {
-                return false;
-            }
-        }
-        return true;
+        return lastSeqs.reached(seqs);
     }
 
     /** True once it has joined. */
