@@ -4,7 +4,6 @@ import org.HdrHistogram.Histogram;
 import org.backplane.client.BusClient;
 import org.backplane.client.BusMessage;
 import org.backplane.client.ClientOptions;
-import org.backplane.client.Posting;
 import org.backplane.client.PublishAck;
 import org.backplane.client.StartPosition;
 import org.backplane.client.Subscription;
@@ -18,12 +17,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
  * Runs one end-to-end benchmark against a running server: {@code publishers} connections each
  * publishing to its own fresh topic {@code /BENCH/<run>/P<i>}, {@code subscribers} connections
- * each subscribed to {@code /BENCH/<run>/*} from the start, all in this JVM so send and receive
+ * each subscribed from the start to that topic (one publisher) or to {@code /BENCH/<run>/*}, all in this JVM so send and receive
  * times share one clock. A warmup phase, then the measured phase; then it waits for every acked
  * message to reach every subscriber and checks each one.
  *
@@ -73,7 +73,9 @@ public final class Bench {
                 clients.add(c);
                 Checker checker = new Checker(nPub, settings.messageBytes());
                 checkers.add(checker);
-                subscriptions.add(c.subscribe(prefix + "/*", StartPosition.fromStart(), checker::onMessage));
+                // one publisher: the literal topic (the common case, and what the peers measure)
+                String pattern = nPub == 1 ? topic(0) : prefix + "/*";
+                subscriptions.add(c.subscribe(pattern, StartPosition.fromStart(), checker::onMessage));
             }
             List<Publisher> publishers = new ArrayList<>();
             for (int p = 0; p < nPub; p++) {
@@ -155,6 +157,10 @@ public final class Bench {
         }
     }
 
+    private String topic(int publisher) {
+        return prefix + "/P" + publisher;
+    }
+
     private BusClient connect(String name) {
         return BusClient.connect(ClientOptions.builder().servers(servers).name(name).build());
     }
@@ -182,7 +188,8 @@ public final class Bench {
         final int index;
         final BusClient client;
         final List<Checker> checkers;
-        final Posting template;
+        final String topic;
+        final BiConsumer<PublishAck, Throwable> onSettled = this::settled;
         final AtomicLong acked = new AtomicLong();
         final AtomicLong failed = new AtomicLong();
         long count;
@@ -195,7 +202,7 @@ public final class Bench {
             this.index = index;
             this.client = client;
             this.checkers = checkers;
-            this.template = Posting.to(prefix + "/P" + index);
+            this.topic = topic(index);
         }
 
         /** Publisher thread: warmup until {@code measureNs}, measured phase until {@code endNs}. */
@@ -228,7 +235,7 @@ public final class Bench {
                 Checker.fill(payload, seq, phase, index);
                 long sendNs = System.nanoTime();
                 Checker.putLong(payload, 0, sendNs);
-                client.publish(template.payload(payload)).whenComplete(this::settled);
+                client.publish(topic, payload).whenComplete(onSettled);
                 count++;
                 sendNo++;
                 if (phase == PHASE_MEASURE) {
