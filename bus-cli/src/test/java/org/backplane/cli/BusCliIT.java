@@ -259,6 +259,35 @@ class BusCliIT {
         }
     }
 
+    @Test
+    void tailSaysWhenTheServerGoesAwayAndResumesWithoutGapWhenItIsBack() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("follow"));
+        int port = BusProcess.freePort();
+        String addr = "127.0.0.1:" + port;
+        Map<String, String> e = Map.of("BUS_SERVERS", addr);
+        BusProcess first = BusProcess.start(dir, "server", "--listen", addr);
+        try (first) {
+            first.awaitListening(port, 60_000);
+            assertEquals(0, Cli.run("a1\na2\n", e, "post", "/CLI/FOLLOW").exitCode());
+            CompletableFuture<Cli.Result> tail = CompletableFuture.supplyAsync(
+                    () -> Cli.run(e, "tail", "/CLI/FOLLOW", "--from-start", "--count", "4"));
+            Await.until(() -> subscriptions(e) == 1, 30_000, "tail to subscribe");
+            first.terminate();
+            assertEquals(0, first.waitFor(60));
+            try (BusProcess second = BusProcess.start(dir, "server", "--listen", addr)) {
+                second.awaitListening(port, 60_000);
+                assertEquals(0, Cli.run("b3\nb4\nb5\n", e, "post", "/CLI/FOLLOW").exitCode());
+                Cli.Result r = tail.get(60, TimeUnit.SECONDS);
+                assertEquals(0, r.exitCode(), r::toString);
+                assertEquals(List.of("a1", "a2", "b3", "b4"), payloads(r));
+                assertTrue(r.err().contains("bus: connection to " + addr + " lost"), r::toString);
+                assertTrue(r.err().contains("bus: reconnected to " + addr), r::toString);
+                second.terminate();
+                assertEquals(0, second.waitFor(60));
+            }
+        }
+    }
+
     private static void assertOneLineError(Cli.Result r, String fragment) {
         assertEquals(1, r.exitCode(), r::toString);
         assertEquals(1, r.errLines().size(), r::toString);
@@ -283,7 +312,11 @@ class BusCliIT {
     }
 
     private static int subscriptions() {
-        Cli.Result r = Cli.run(env, "status", "--json");
+        return subscriptions(env);
+    }
+
+    private static int subscriptions(Map<String, String> environment) {
+        Cli.Result r = Cli.run(environment, "status", "--json");
         assertEquals(0, r.exitCode(), r::toString);
         try {
             return JSON.readTree(r.out()).get("subscriptions").asInt();
