@@ -54,4 +54,17 @@ class BenchIT {
         assertEquals(published * 3, Long.parseLong(d.group(1).replace(",", "")), out);
         assertTrue(out.contains("latency    p50 "), out);
     }
+
+    @Test
+    void engineFlagHandsTheRemainingArgumentsToTheEngineBenchmark() {
+        // before the engine's benchmark lands in this build: one clear line; after: its own
+        // refusal of the unknown option, which proves the arguments reached it
+        Cli.Result r = Cli.run("bench", "--engine", "--no-such-option");
+        assertEquals(1, r.exitCode(), r::toString);
+        assertTrue(r.err().contains("the engine benchmark (" + BenchCommand.ENGINE_BENCH + ") is not part of this build yet")
+                || r.err().contains("unknown option --no-such-option"), r::toString);
+        Cli.Result stray = Cli.run("bench", "--no-such-option");
+        assertEquals(2, stray.exitCode(), stray::toString);
+        assertTrue(stray.err().contains("--no-such-option"), stray::toString);
+    }
 }
