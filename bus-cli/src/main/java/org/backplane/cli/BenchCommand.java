@@ -10,14 +10,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Unmatched;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -77,11 +75,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as one JSON object.")
     private boolean json;
 
-    @Option(names = "--engine", description = "Run the engine (vsync-core) benchmark instead; arguments after it go to it.")
+    @Option(names = "--engine", description = {"Run the engine (vsync-core) benchmark instead; every argument after "
+            + "--engine goes to it (e.g. --engine --members 3 --size 1024 --seconds 20 --warmup 5)."})
     private boolean engine;
 
-    @Unmatched
-    private List<String> engineArgs;
+    private String[] engineArgs = new String[0];
 
     @Mixin
     private LogLevelOption logLevel;
@@ -90,10 +88,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         logLevel.apply("warn");
         if (engine) {
-            return runEngineBench(engineArgs == null ? new String[0] : engineArgs.toArray(new String[0]));
-        }
-        if (engineArgs != null && !engineArgs.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "Unknown options or arguments: " + String.join(" ", engineArgs));
+            return runEngineBench(engineArgs);
         }
         BenchSettings settings;
         try {
@@ -128,6 +123,27 @@ final class BenchCommand implements Callable<Integer> {
             return Failures.ERROR;
         }
         return 0;
+    }
+
+    /**
+     * Where {@code --engine} stands in a {@code bus bench} command line, or -1: the arguments
+     * after it are the engine benchmark's, not bench's ({@link Bus#execute} splits them off).
+     */
+    static int engineFlagIndex(String[] args) {
+        if (args.length == 0 || !args[0].equals("bench")) {
+            return -1;
+        }
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].equals("--engine")) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The arguments that follow {@code --engine}; called before the command line is parsed. */
+    void passToEngine(String[] args) {
+        this.engineArgs = args.clone();
     }
 
     /** Runs the engine benchmark's main with {@code args} in this JVM. */

@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -69,8 +70,17 @@ public final class Bus implements Runnable {
         CommandLine cl = commandLine(new Invocation(in, env));
         cl.setOut(out);
         cl.setErr(err);
+        String[] own = args;
+        int engine = BenchCommand.engineFlagIndex(args);
+        if (engine >= 0) {
+            // everything after 'bench --engine' belongs to the engine's benchmark, even names
+            // that are also bench options (--warmup, --size)
+            own = Arrays.copyOfRange(args, 0, engine + 1);
+            ((BenchCommand) cl.getSubcommands().get("bench").getCommand())
+                    .passToEngine(Arrays.copyOfRange(args, engine + 1, args.length));
+        }
         try {
-            return cl.execute(args);
+            return cl.execute(own);
         } finally {
             out.flush();
             err.flush();
