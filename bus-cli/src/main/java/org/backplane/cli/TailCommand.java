@@ -219,12 +219,18 @@ final class TailCommand implements Callable<Integer> {
             out.flush();
         }
 
-        /** Flusher thread: pushes buffered lines out every FLUSH_MS until interrupted. */
+        /**
+         * Flusher thread: pushes buffered lines out every FLUSH_MS until interrupted. When the
+         * output is gone (a closed pipe: {@code bus tail ... | head -3}), tail is done.
+         */
         void flushPeriodically() {
             try {
                 while (!Thread.currentThread().isInterrupted()) {
                     Thread.sleep(FLUSH_MS);
-                    out.flush();
+                    if (out.checkError()) { // flushes, and says whether writing ever failed
+                        done.countDown();
+                        return;
+                    }
                 }
             } catch (InterruptedException e) {
                 // tail is ending; the caller flushes the rest

@@ -288,6 +288,21 @@ class BusCliIT {
         }
     }
 
+    @Test
+    void tailEndsWhenItsOutputIsClosedLikeInAPipeToHead() throws Exception {
+        assertEquals(0, Cli.run(env, "post", "/CLI/PIPE", "first").exitCode());
+        try (BusProcess tail = BusProcess.start(work, "tail", "--servers", address, "/CLI/PIPE", "--from-start")) {
+            Await.until(() -> !tail.out().isEmpty(), 60_000, "tail's first line");
+            tail.closeStdout();
+            long n = 0;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (tail.isAlive() && System.nanoTime() < deadline) {
+                assertEquals(0, Cli.run(env, "post", "/CLI/PIPE", "more " + ++n).exitCode());
+            }
+            assertFalse(tail.isAlive(), "tail still running after its stdout was closed and " + n + " more postings");
+        }
+    }
+
     private static void assertOneLineError(Cli.Result r, String fragment) {
         assertEquals(1, r.exitCode(), r::toString);
         assertEquals(1, r.errLines().size(), r::toString);

@@ -118,6 +118,11 @@ final class BusProcess implements AutoCloseable {
         process.toHandle().destroy();
     }
 
+    /** Closes our end of the child's stdout, as a reader like {@code head} does when it has enough. */
+    void closeStdout() throws IOException {
+        process.getInputStream().close();
+    }
+
     long pid() {
         return process.pid();
     }
