@@ -32,8 +32,9 @@ import java.util.concurrent.TimeUnit;
  * topic held when it started. Replay and live are one stream (no gap, no duplicate); if the
  * connection drops, the client resumes where it stopped and says so on stderr.
  *
- * <p>Output is buffered and flushed at least every {@value #FLUSH_MS} ms, so a fast replay is not
- * slowed by a write per line and a live message shows up without delay.
+ * <p>Output is buffered and flushed {@value #FLUSH_MS} ms after the first unflushed line, so a
+ * fast replay is not slowed by a write per line, a live message shows up without noticeable
+ * delay, and an idle tail does not wake up at all.
  */
 @Command(name = "tail", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Print the messages of the topics matching PATTERN as they arrive.",
@@ -178,6 +179,8 @@ final class TailCommand implements Callable<Integer> {
         private final Long limit;
         private final CountDownLatch done = new CountDownLatch(1);
         private long printed;
+        /** Lines printed and not yet flushed; set by the dispatch thread, cleared by the flusher. */
+        private volatile boolean dirty;
 
         Printer(PrintWriter out, Map<String, Long> until, Long limit) {
             this.out = out;
@@ -195,6 +198,12 @@ final class TailCommand implements Callable<Integer> {
             }
             out.println(json ? Output.json(m) : Output.text(m, showHeaders));
             printed++;
+            if (!dirty) {
+                synchronized (this) {
+                    dirty = true;
+                    notifyAll();
+                }
+            }
             if (until != null) {
                 Long last = until.get(m.topic());
                 if (last != null && m.seq() >= last) {
@@ -220,13 +229,20 @@ final class TailCommand implements Callable<Integer> {
         }
 
         /**
-         * Flusher thread: pushes buffered lines out every FLUSH_MS until interrupted. When the
+         * Flusher thread: once something was printed, waits FLUSH_MS and pushes the buffered
+         * lines out; sleeps while nothing is printed (an idle tail costs no CPU). When the
          * output is gone (a closed pipe: {@code bus tail ... | head -3}), tail is done.
          */
         void flushPeriodically() {
             try {
-                while (!Thread.currentThread().isInterrupted()) {
+                while (true) {
+                    synchronized (this) {
+                        while (!dirty) {
+                            wait();
+                        }
+                    }
                     Thread.sleep(FLUSH_MS);
+                    dirty = false;
                     if (out.checkError()) { // flushes, and says whether writing ever failed
                         done.countDown();
                         return;
