@@ -8,8 +8,12 @@ import org.backplane.client.PublishAck;
 import org.backplane.client.StartPosition;
 import org.backplane.client.Subscription;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
@@ -274,6 +278,8 @@ public final class Bench {
      */
     static final class Checker {
         static final long MAX_LATENCY_NS = TimeUnit.MINUTES.toNanos(5);
+        private static final int FILLER_AT = 19;
+        private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
         private final int messageBytes;
         private final AtomicLongArray highest;
@@ -339,15 +345,20 @@ public final class Bench {
             b[16] = (byte) phase;
             b[17] = (byte) (publisher >>> 8);
             b[18] = (byte) publisher;
-            byte f = (byte) seq;
-            for (int i = 19; i < b.length; i++) {
-                b[i] = f;
-            }
+            Arrays.fill(b, FILLER_AT, b.length, (byte) seq);
         }
 
+        /** True if the filler is the seq's low byte throughout; eight bytes at a time. */
         private static boolean filledFor(byte[] b, long seq) {
             byte f = (byte) seq;
-            for (int i = 19; i < b.length; i++) {
+            long eight = (f & 0xffL) * 0x0101_0101_0101_0101L;
+            int i = FILLER_AT;
+            for (; i + Long.BYTES <= b.length; i += Long.BYTES) {
+                if ((long) LONGS.get(b, i) != eight) {
+                    return false;
+                }
+            }
+            for (; i < b.length; i++) {
                 if (b[i] != f) {
                     return false;
                 }
@@ -356,18 +367,11 @@ public final class Bench {
         }
 
         static void putLong(byte[] b, int at, long v) {
-            for (int i = 7; i >= 0; i--) {
-                b[at + i] = (byte) v;
-                v >>>= 8;
-            }
+            LONGS.set(b, at, v);
         }
 
         static long getLong(byte[] b, int at) {
-            long v = 0;
-            for (int i = 0; i < 8; i++) {
-                v = (v << 8) | (b[at + i] & 0xff);
-            }
-            return v;
+            return (long) LONGS.get(b, at);
         }
     }
 }

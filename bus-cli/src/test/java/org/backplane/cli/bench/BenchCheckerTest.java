@@ -40,9 +40,12 @@ class BenchCheckerTest {
         Bench.Checker c = new Bench.Checker(1, 32);
         c.onMessage(new BusMessage("/B/P0", 1, 0, null, null, new byte[31]));
         BusMessage corrupt = message(0, 1, 1, 0);
-        corrupt.payload()[30] ^= 1;
+        corrupt.payload()[30] ^= 1; // in the filler's tail
         c.onMessage(corrupt);
-        assertEquals(2, c.misnumbered);
+        BusMessage corrupt2 = message(0, 2, 2, 0);
+        corrupt2.payload()[20] ^= 1; // in the filler's first eight bytes
+        c.onMessage(corrupt2);
+        assertEquals(3, c.misnumbered);
     }
 
     private static BusMessage message(int publisher, long seq, long payloadSeq, int phase) {
