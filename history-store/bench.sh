@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs the history-store append+follow benchmark (one writer, one cursor, 100-byte payloads),
+# then measures restart from the index checkpoint and by a full scan.
+# Usage (from anywhere): history-store/bench.sh [entries=10000000] [topics=100] [filter|topic|none]
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$here/.."
+mvn -q -o -pl history-store test-compile dependency:build-classpath \
+  -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test >/dev/null
+flags="$(sed -n 's:.*<chronicle.jvm.flags>\(.*\)</chronicle.jvm.flags>.*:\1:p' pom.xml)"
+# shellcheck disable=SC2086
+exec java -Xmx4g $flags -Dlogback.configurationFile="$here/src/test/resources/logback-test.xml" \
+  -cp "$here/target/classes:$here/target/test-classes:$(cat "$here/target/bench-classpath.txt")" \
+  org.backplane.history.bench.AppendFollowBench "$@"
