@@ -9,6 +9,6 @@ mvn -q -o -pl history-store test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test >/dev/null
 flags="$(sed -n 's:.*<chronicle.jvm.flags>\(.*\)</chronicle.jvm.flags>.*:\1:p' pom.xml)"
 # shellcheck disable=SC2086
-exec java -Xmx4g $flags -Dlogback.configurationFile="$here/src/test/resources/logback-test.xml" \
+exec java -Xmx4g $flags ${BENCH_JAVA_OPTS:-} -Dlogback.configurationFile="$here/src/test/resources/logback-test.xml" \
   -cp "$here/target/classes:$here/target/test-classes:$(cat "$here/target/bench-classpath.txt")" \
   org.backplane.history.bench.AppendFollowBench "$@"

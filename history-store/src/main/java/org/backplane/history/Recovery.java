@@ -230,8 +230,8 @@ final class Recovery {
       if (covered == Long.MIN_VALUE || covered < 0) {
         tl.toStart();
       } else if (tl.moveToIndex(covered)) {
-        try (DocumentContext dc = tl.readingDocument()) {
-          // the covered record itself
+        try (DocumentContext covered0 = tl.readingDocument()) {
+          skipCovered = !covered0.isPresent(); // normally the covered record itself, now passed
         }
       } else {
         tl.toStart();
