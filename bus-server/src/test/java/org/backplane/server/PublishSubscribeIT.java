@@ -24,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PublishSubscribeIT {
 
     @Test
+    @SuppressWarnings("try") // resources held open for the test, closed at its end
     void idleServerAndClientThreadsDoNotSpin() throws Exception {
         try (EmbeddedServer s = new EmbeddedServer(); BusClient c = BusClient.connect(s.address())) {
             List<BusMessage> got = new CopyOnWriteArrayList<>();
@@ -85,6 +86,7 @@ class PublishSubscribeIT {
     }
 
     @Test
+    @SuppressWarnings("try") // resources held open for the test, closed at its end
     void publishedPostingsAreAckedInOrderAndReplayedExactly() throws Exception {
         try (EmbeddedServer s = new EmbeddedServer(); BusClient c = BusClient.connect(s.address())) {
             List<CompletableFuture<PublishAck>> acks = new ArrayList<>();

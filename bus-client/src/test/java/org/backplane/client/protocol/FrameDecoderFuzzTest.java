@@ -11,6 +11,7 @@ import java.lang.management.ManagementFactory;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -93,7 +94,7 @@ class FrameDecoderFuzzTest {
         for (Frame expected : SampleFrames.all()) {
             FrameCodecTest.assertSameFrame(expected, ch.readInbound());
         }
-        assertEquals(null, (Object) ch.readInbound());
+        assertNull(ch.readInbound());
         ch.finishAndReleaseAll();
     }
 
@@ -113,7 +114,8 @@ class FrameDecoderFuzzTest {
         assertEquals(java.util.Map.of("a", "b"), HeadersCodec.decode(bytes(v.headers())));
         assertEquals(java.nio.ByteBuffer.wrap("payload".getBytes()), v.payload());
         assertEquals(1 + 7 + bytes(v.headers()).length, v.size());
-        assertEquals(new Frame.Ping(1), (Object) ch.readInbound());
+        Object ping = ch.readInbound();
+        assertEquals(new Frame.Ping(1), ping);
         v.release();
         ch.finishAndReleaseAll();
         assertEquals(0, buf.refCnt(), "the view's retain was returned");
@@ -138,7 +140,7 @@ class FrameDecoderFuzzTest {
         ByteBuf later = Unpooled.buffer();
         FrameCodec.encode(new Frame.Ping(2), later);
         ch.writeInbound(later);
-        assertEquals(null, (Object) ch.readInbound());
+        assertNull(ch.readInbound());
         ch.finishAndReleaseAll();
     }
 
@@ -151,7 +153,8 @@ class FrameDecoderFuzzTest {
         DecodeFailure f = ch.readInbound();
         assertEquals(ErrorCode.UNKNOWN_FRAME, f.code());
         assertEquals(false, f.fatal());
-        assertEquals(new Frame.Ping(3), (Object) ch.readInbound());
+        Object next = ch.readInbound();
+        assertEquals(new Frame.Ping(3), next);
         ch.finishAndReleaseAll();
     }
 
@@ -164,7 +167,7 @@ class FrameDecoderFuzzTest {
         DecodeFailure f = ch.readInbound();
         assertEquals(ErrorCode.MALFORMED_FRAME, f.code());
         assertTrue(f.fatal());
-        assertEquals(null, (Object) ch.readInbound());
+        assertNull(ch.readInbound());
         ch.finishAndReleaseAll();
     }
 
