@@ -640,7 +640,9 @@ public final class BusClient implements AutoCloseable {
 
     private void onConnectFailed(InetSocketAddress address, Throwable cause) {
         String what = describe(address) + ": " + (cause == null ? "closed" : cause.getMessage());
-        lastConnectError = what;
+        if (!(cause instanceof BusException) || lastConnectError == null || !lastConnectError.startsWith("server refused")) {
+            lastConnectError = what;
+        }
         failedAttempts++;
         serverIndex++;
         if (closed) {
@@ -1000,6 +1002,7 @@ public final class BusClient implements AutoCloseable {
                 log.warn("server error {}: {}", e.code(), e.message());
                 listener.error("server error " + e.code() + ": " + e.message(), null);
                 if (!ready && e.closing()) {
+                    lastConnectError = "server refused the connection: " + e.code() + ": " + e.message();
                     if (e.code() == ErrorCode.UNSUPPORTED_VERSION) {
                         giveUp("server refused the handshake: " + e.message());
                     }

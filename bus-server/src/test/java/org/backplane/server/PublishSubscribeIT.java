@@ -58,6 +58,17 @@ class PublishSubscribeIT {
     }
 
     @Test
+    void connectionsBeyondTheLimitAreRefusedWithTheReason() throws Exception {
+        try (EmbeddedServer s = new EmbeddedServer(b -> b.maxConnections(1)); BusClient first = BusClient.connect(s.address())) {
+            org.backplane.client.BusException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    org.backplane.client.BusException.class, () -> BusClient.connect(org.backplane.client.ClientOptions
+                            .builder().servers(s.address()).connectTimeout(java.time.Duration.ofSeconds(1)).build()));
+            assertTrue(e.getMessage().contains("TOO_MANY_CONNECTIONS"), e.getMessage());
+            assertEquals(1, first.publishSync("/LIMIT", new byte[1]).seq(), "the first client is unaffected");
+        }
+    }
+
+    @Test
     void aSecondServerOnTheSamePortFailsWithAClearMessage() throws Exception {
         try (EmbeddedServer s = new EmbeddedServer()) {
             java.nio.file.Path other = java.nio.file.Files.createTempDirectory("bus-it-");
