@@ -1026,7 +1026,7 @@ public final class BusClient implements AutoCloseable {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof IdleStateEvent) {
-                if (++pingsOutstanding > 3) {
+                if (++pingsOutstanding >= 3) {
                     log.info("server {} silent for {} ms; dropping the connection", ctx.channel().remoteAddress(),
                             3 * options.pingInterval().toMillis());
                     ctx.close();
