@@ -365,14 +365,23 @@ public final class BusClient implements AutoCloseable {
             }
             inflight.add(p.producerSeq, p);
             if (ready) {
+                int frameBytes = FrameCodec.PUBLISH_OVERHEAD_BYTES + p.topic.length() * 3 + p.payload.length
+                        + (p.key == null ? 0 : p.key.length) + (p.headers == null ? 0 : p.headers.length);
+                if (buf != null && buf.writableBytes() < frameBytes) {
+                    channel.write(buf, channel.voidPromise()); // full: send it, start the next (no regrowth copies)
+                    buf = null;
+                }
                 if (buf == null) {
-                    buf = channel.alloc().directBuffer(64 * 1024);
+                    buf = channel.alloc().directBuffer(Math.max(frameBytes, outbox.isEmpty() ? 256 : 32 * 1024));
                 }
                 writePublish(buf, p);
             }
         }
         if (buf != null) {
-            channel.writeAndFlush(buf, channel.voidPromise());
+            channel.write(buf, channel.voidPromise());
+        }
+        if (ready) {
+            channel.flush(); // one flush for everything drained
         }
     }
 
