@@ -144,9 +144,12 @@ public final class BusE2EBench {
         }
         Process childProcess = child;
         BusServer embeddedServer = server;
-        try (BusClient sub = BusClient.connect(ClientOptions.builder().servers(address).name("bench-sub").build());
-             BusClient pub = BusClient.connect(ClientOptions.builder().servers(address).name("bench-pub")
-                     .maxInFlight(inflight).build())) {
+        boolean oneClient = a.containsKey("one-client"); // publisher and subscriber share one connection
+        try (BusClient sub = BusClient.connect(ClientOptions.builder().servers(address).name("bench-sub")
+                     .maxInFlight(inflight).build());
+             BusClient second = oneClient ? null : BusClient.connect(ClientOptions.builder().servers(address)
+                     .name("bench-pub").maxInFlight(inflight).build())) {
+            BusClient pub = oneClient ? sub : second;
             Subscription s = sub.subscribe(TOPIC, StartPosition.now(), m -> {
                 byte[] b = m.payload();
                 if (m.seq() != lastSeq + 1 && lastSeq != 0) {
