@@ -39,7 +39,7 @@ import java.util.concurrent.locks.LockSupport;
  * </pre>
  * Options: {@code --size 100 --count N --warmup N --window BYTES --rate 10000 --lat-seconds 10
  * --skip-tput --skip-lat --embedded --inflight 4096 --io-threads 0 --durability os|interval|commit
- * --server HOST:PORT --server-jfr FILE}. CPU figures: {@code cpu_us_per_msg} is this JVM's CPU
+ * --server HOST:PORT --server-jfr FILE --one-client}. CPU figures: {@code cpu_us_per_msg} is this JVM's CPU
  * (clients; also the server with {@code --embedded}) less the producer thread, per message;
  * {@code server_cpu_us_per_msg} the server process's, from /proc.
  * Prints {@code RESULT ...} lines.
