@@ -1,0 +1,274 @@
+package org.backplane.client;
+
+import org.backplane.client.protocol.Frame;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An open subscription: messages matching its pattern reach its {@link MessageHandler} on the
+ * subscription's own dispatch thread, in order per topic (and in the server's append order across
+ * topics). After a lost connection the client resumes it at the last seq + 1 of every topic it
+ * has received, so the handler sees no gap and no duplicate. Created by
+ * {@link BusClient#subscribe}; all public methods are thread-safe.
+ *
+ * <p>Flow control: the server may send at most {@link ClientOptions#subscriptionWindow()}
+ * messages the handler has not yet consumed; credits go back as the handler consumes, so a
+ * stalled handler stops the server sending (it then falls behind in the server's log, costing no
+ * memory on either side).
+ */
+public final class Subscription implements AutoCloseable {
+    private final BusClient client;
+    private final int id;
+    private final TopicPattern pattern;
+    private final StartPosition start;
+    private final MessageHandler handler;
+    private final int window;
+    private final int creditBatch;
+    private final Thread dispatcher;
+
+    // ---- I/O thread state
+    /** Last seq received from the server per topic: the resume map after a reconnect. */
+    final Map<String, Long> received = new HashMap<>();
+    /** Messages received and not yet returned as credits. */
+    int unreturned;
+    /** Server time when the subscription first opened, for resuming a start at "now"; -1 before. */
+    long serverOpenMillis = -1;
+    /** The channel the current SUBSCRIBE went out on, or null. */
+    Object subscribedOn;
+    /** Messages of the current socket read, handed to the dispatcher once per read. */
+    final List<BusMessage> ioBatch = new ArrayList<>();
+    /** Completes when the server confirms the first SUBSCRIBE, or fails with its refusal. */
+    final CompletableFuture<Void> opened = new CompletableFuture<>();
+    /** Duplicates dropped after a resume (should stay 0; counted for tests and diagnostics). */
+    long duplicatesDropped;
+
+    // ---- dispatch state
+    private final Map<String, Long> handled = new ConcurrentHashMap<>();
+    private final AtomicLong delivered = new AtomicLong();
+    private final Object lock = new Object();
+    private List<BusMessage> queue = new ArrayList<>();
+    private boolean closed;
+    private volatile boolean closedFlag;
+    private volatile String endReason;
+
+    Subscription(BusClient client, int id, TopicPattern pattern, StartPosition start, MessageHandler handler,
+                 int window) {
+        this.client = client;
+        this.id = id;
+        this.pattern = pattern;
+        this.start = start;
+        this.handler = handler;
+        this.window = window;
+        this.creditBatch = Math.max(1, window / 4);
+        this.dispatcher = new Thread(this::dispatchLoop, "bus-sub-" + id + " " + pattern.value());
+        this.dispatcher.setDaemon(true);
+    }
+
+    void startDispatcher() {
+        dispatcher.start();
+    }
+
+    /** The subscription's id on its connection (unique per client). */
+    public int id() {
+        return id;
+    }
+
+    /** The pattern it was opened with. */
+    public TopicPattern pattern() {
+        return pattern;
+    }
+
+    /** Where it started. */
+    public StartPosition start() {
+        return start;
+    }
+
+    int window() {
+        return window;
+    }
+
+    /**
+     * The seq of the last message of {@code topic} that the handler has returned from, or 0 if
+     * none. Updated when the handler moves on to another topic and at the end of each batch the
+     * dispatch thread takes, so while a batch is being handled it may lag behind. Any thread.
+     */
+    public long lastSeq(String topic) {
+        return handled.getOrDefault(topic, 0L);
+    }
+
+    /** A snapshot of {@link #lastSeq} for every topic handled so far. Any thread. */
+    public Map<String, Long> lastSeqs() {
+        return Map.copyOf(handled);
+    }
+
+    /** Messages handed to the handler so far. Any thread. */
+    public long delivered() {
+        return delivered.get();
+    }
+
+    /** True until {@link #close()} or the server ends the subscription. Any thread. */
+    public boolean isActive() {
+        return !closedFlag;
+    }
+
+    /** Why the server ended the subscription, or null if it did not. Any thread. */
+    public String endReason() {
+        return endReason;
+    }
+
+    /**
+     * Closes the subscription: no handler call starts after this returns (when called from
+     * another thread than the handler's, it waits up to 10 s for a running handler call to
+     * return). Idempotent. Any thread, including the handler itself.
+     */
+    @Override
+    public void close() {
+        if (markClosed()) {
+            client.unsubscribe(this);
+        }
+        if (Thread.currentThread() != dispatcher && dispatcher.isAlive()) {
+            try {
+                dispatcher.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Marks the subscription closed and wakes the dispatcher; false if it already was. */
+    boolean markClosed() {
+        synchronized (lock) {
+            if (closed) {
+                return false;
+            }
+            closed = true;
+            closedFlag = true;
+            queue = new ArrayList<>();
+            lock.notifyAll();
+            return true;
+        }
+    }
+
+    /** The server ended the subscription with a reason (I/O thread). */
+    void ended(String reason) {
+        endReason = reason;
+        markClosed();
+    }
+
+    /** Hands the current read's messages to the dispatcher (I/O thread). */
+    void flushIoBatch() {
+        if (ioBatch.isEmpty()) {
+            return;
+        }
+        synchronized (lock) {
+            if (!closed) {
+                boolean wasEmpty = queue.isEmpty();
+                queue.addAll(ioBatch);
+                if (wasEmpty) {
+                    lock.notifyAll();
+                }
+            }
+        }
+        ioBatch.clear();
+    }
+
+    /** The wire start for a (re)subscribe: the resume map of what was received, else the original start. */
+    Frame.WireStart wireStart() {
+        Map<String, Long> resume = new HashMap<>(received.size() * 2);
+        received.forEach((topic, seq) -> resume.put(topic, seq + 1));
+        int kind;
+        long value = 0;
+        if (start instanceof StartPosition.FromSeq s) {
+            kind = Frame.WireStart.AT_SEQ;
+            value = s.seq();
+        } else if (start instanceof StartPosition.FromTime t) {
+            kind = Frame.WireStart.AT_TIME;
+            value = t.time().toEpochMilli();
+        } else if (start instanceof StartPosition.LastN n) {
+            kind = Frame.WireStart.LAST_N;
+            value = n.n();
+        } else if (start == StartPosition.Now.INSTANCE) {
+            // after the first open, "now" means "since the server opened it": postings to topics
+            // not yet seen that arrived while disconnected are still delivered
+            if (serverOpenMillis >= 0) {
+                kind = Frame.WireStart.AT_TIME;
+                value = serverOpenMillis;
+            } else {
+                kind = Frame.WireStart.END;
+            }
+        } else {
+            kind = Frame.WireStart.BEGINNING;
+        }
+        return new Frame.WireStart(kind, value, resume);
+    }
+
+    /**
+     * The dispatch thread: takes everything queued in one swap, runs the handler on each message,
+     * and returns credits in batches of a quarter window. Holding back fewer than a quarter
+     * window never stalls the server: with the queue drained it still has three quarters of the
+     * window to send with.
+     */
+    private void dispatchLoop() {
+        List<BusMessage> batch = new ArrayList<>();
+        int consumed = 0;
+        while (true) {
+            synchronized (lock) {
+                while (queue.isEmpty() && !closed) {
+                    try {
+                        lock.wait();
+                    } catch (InterruptedException e) {
+                        closed = true;
+                    }
+                }
+                if (closed) {
+                    return;
+                }
+                List<BusMessage> swap = queue;
+                queue = batch;
+                batch = swap;
+            }
+            String runTopic = null;
+            long runSeq = 0;
+            for (BusMessage message : batch) {
+                if (!isActive()) {
+                    return;
+                }
+                try {
+                    handler.onMessage(message);
+                } catch (Throwable t) {
+                    client.handlerFailed(this, message, t);
+                }
+                // lastSeq is published per run of one topic, and before credits go back
+                if (!message.topic().equals(runTopic)) {
+                    if (runTopic != null) {
+                        handled.put(runTopic, runSeq);
+                    }
+                    runTopic = message.topic();
+                }
+                runSeq = message.seq();
+                delivered.lazySet(delivered.get() + 1);
+                if (++consumed >= creditBatch) {
+                    handled.put(runTopic, runSeq);
+                    client.returnCredits(this, consumed);
+                    consumed = 0;
+                }
+            }
+            if (runTopic != null) {
+                handled.put(runTopic, runSeq);
+            }
+            batch.clear();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Subscription[" + id + " " + pattern + " from " + start + "]";
+    }
+}
