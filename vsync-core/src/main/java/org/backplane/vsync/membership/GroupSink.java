@@ -1,0 +1,44 @@
+package org.backplane.vsync.membership;
+
+import org.backplane.vsync.api.Delivery;
+import org.backplane.vsync.api.MemberId;
+import org.backplane.vsync.api.Replies;
+import org.backplane.vsync.api.ViewChange;
+
+/**
+ * The effects a {@link GroupMember} has on its application side, in history order. Called on
+ * the engine thread (or the simulation thread); the runtime's implementation queues them for the
+ * group's delivery thread, the simulator's calls the listener at once.
+ */
+public interface GroupSink {
+
+    /** A view was installed. */
+    void onView(ViewChange change);
+
+    /** A message was delivered. */
+    void onDeliver(Delivery delivery);
+
+    /**
+     * This member is the donor for {@code joiner}: take the state now (nothing of view
+     * {@code viewId} has been delivered yet) and write it with {@link GroupMember#stateChunk}.
+     */
+    void onGetState(MemberId joiner, long viewId);
+
+    /** A state transfer as of view {@code viewId} starts for this member (discard any partial one). */
+    void onSetStateBegin(long viewId);
+
+    /** The next chunk of the state; acknowledge it with {@link GroupMember#stateChunkConsumed} once used. */
+    void onStateChunk(long viewId, long seq, byte[] bytes, boolean last);
+
+    /** This member lost (true) or regained (false) sight of a majority of its view. */
+    void onQuorum(boolean lost);
+
+    /** This member was excluded, or left ({@code left == true}); it is inert from now on. */
+    void onStopped(boolean left, String why);
+
+    /** A multicast's wait ended. */
+    void onMulticastDone(Object handle, Replies replies);
+
+    /** A multicast could not be sent or its wait could not end normally. */
+    void onMulticastFailed(Object handle, String why);
+}
