@@ -239,7 +239,7 @@ public final class HistoryChecker {
 
         boolean survives(MemberId p, long viewId) {
             List<Long> ins = installsOf.getOrDefault(p, List.of());
-            int i = ins.indexOf(viewId);
+            int i = java.util.Collections.binarySearch(ins, viewId);
             long next = nextId(viewId);
             return i >= 0 && i + 1 < ins.size() && ins.get(i + 1) == next;
         }
@@ -358,9 +358,12 @@ public final class HistoryChecker {
             }
         }
 
+        final Map<MemberId, Map<Long, Set<MessageId>>> deliveredCache = new HashMap<>();
+
         Set<MessageId> delivered(MemberId p, long viewId) {
-            return delivByProcView.getOrDefault(p, Map.of()).getOrDefault(viewId, List.of()).stream()
-                    .map(HistoryEvent::id).collect(Collectors.toCollection(LinkedHashSet::new));
+            return deliveredCache.computeIfAbsent(p, x -> new HashMap<>()).computeIfAbsent(viewId, v ->
+                    delivByProcView.getOrDefault(p, Map.of()).getOrDefault(v, List.of()).stream()
+                            .map(HistoryEvent::id).collect(Collectors.toCollection(LinkedHashSet::new)));
         }
 
         List<MemberId> survivorsOf(long viewId) {

@@ -177,11 +177,13 @@ public final class GroupMember {
 
     // flush, member side
     private boolean wedged;
+    private long wedgedSinceNs;
     private Ballot promised = Ballot.ZERO;
     private Ballot acceptedBallot;
     private Decision accepted;
     private MemberId acceptFrom;
-    private boolean acceptOkSent;
+    private Ballot pendingAcceptBallot;
+    private Decision pendingAccept;
     private Commit pendingCommit;
     private long pendingCommitSinceNs;
     private long maxRoundSeen;
@@ -192,11 +194,13 @@ public final class GroupMember {
     private long bundleSinceNs = -1;
     private final Set<MemberId> pendingJoins = new LinkedHashSet<>();
     private final Set<MemberId> pendingLeaves = new LinkedHashSet<>();
-    private final Set<MemberId> forcedSuspects = new TreeSet<>();
+    private final Map<MemberId, Long> forcedSuspects = new java.util.TreeMap<>();
+    private long lastMinorityLogNs = -1;
     private final Map<MemberId, Set<MemberId>> reported = new LinkedHashMap<>();
     private final Map<MemberId, Long> reportedAtNs = new LinkedHashMap<>();
     private Set<MemberId> fdSuspects = Set.of();
     private boolean quorumLost;
+    private boolean flushRequested;
     private long lastSuspectReportNs;
 
     // joining
@@ -448,11 +452,19 @@ public final class GroupMember {
             silent.removeAll(round.phase == Phase.PREPARE ? round.replies.keySet() : round.acceptOks);
             silent.remove(self);
             LOG.warn("{} {} flush {} timed out in {}; excluding the silent {}", self, group, round.ballot, round.phase, silent);
-            forcedSuspects.addAll(silent);
+            for (MemberId m : silent) {
+                forcedSuspects.put(m, nowNs);
+            }
             round = null;
         }
         if (pendingCommit != null) {
             retryPendingCommit(nowNs);
+        }
+        if (wedged && round == null && nowNs - wedgedSinceNs > flushTimeoutNs
+                && (lastQueryNs < 0 || nowNs - lastQueryNs >= flushTimeoutNs)) {
+            // Wedged for long with no flush of ours running: the group may have moved on without us.
+            lastQueryNs = nowNs;
+            sendToOthers(new ViewQuery(group, view.id()));
         }
         maybeStartViewChange(nowNs);
         pumpSends(nowNs);
@@ -470,7 +482,10 @@ public final class GroupMember {
                 sendToOthers(o);
             }
         }
-        if (view.size() > 1) {
+        if (view.size() > 1 && !wedged) {
+            // A wedged member acknowledges nothing more: what it reported in its PrepareOk is the
+            // most any member may count as stable in this view (else a member outside the flush
+            // could deliver "safe" messages in an order the cut does not keep).
             long[] recv = cd.receivedVector();
             long known = order.known();
             if (stab.update(rank, recv, known)) {
@@ -542,9 +557,14 @@ public final class GroupMember {
             applyCommit(c, nowNs);
         } else if (m instanceof ViewInfo vi) {
             onViewInfo(vi, nowNs);
-        } else if (m instanceof ViewQuery) {
+        } else if (m instanceof ViewQuery q) {
             if (status == Status.MEMBER) {
                 out.send(from, new ViewInfo(group, view.id(), lastCommit));
+                if (q.viewId() == view.id() && view.contains(from)) {
+                    // A member of our view is stuck wedged (its flush leader gave up or failed):
+                    // whoever leads now runs a flush, even with nothing else to change.
+                    flushRequested = true;
+                }
             }
         } else if (m instanceof Prepare p) {
             onPrepare(from, p, nowNs);
@@ -648,6 +668,7 @@ public final class GroupMember {
         }
         if (lastJoinSentNs < 0 || nowNs - lastJoinSentNs >= cfg.joinRetry().toNanos()) {
             lastJoinSentNs = nowNs;
+            LOG.debug("{} {} asks {} to join", self, group, knownPeers);
             JoinRequest jr = new JoinRequest(group, 0, self);
             for (MemberId p : knownPeers) {
                 if (!p.equals(self)) {
@@ -686,6 +707,8 @@ public final class GroupMember {
 
     private void onJoinRequest(MemberId from, JoinRequest jr, long nowNs) {
         MemberId joiner = jr.joiner();
+        LOG.debug("{} {} join request for {} from {} ({}, leader {})", self, group, joiner, from, status,
+                status == Status.MEMBER ? leader() : null);
         if (status != Status.MEMBER) {
             if (from.equals(joiner)) {
                 out.send(from, new NoGroup(group, 0, status == Status.JOINING));
@@ -698,7 +721,7 @@ public final class GroupMember {
         }
         for (MemberId m : view.members()) {
             if (m.node().equals(joiner.node()) && m.incarnation() < joiner.incarnation() && !m.equals(self)) {
-                forcedSuspects.add(m); // an older incarnation of the joiner is dead by definition
+                forcedSuspects.put(m, nowNs); // an older incarnation of the joiner is dead by definition
             }
         }
         if (from.equals(joiner)) {
@@ -859,7 +882,7 @@ public final class GroupMember {
 
     private MemberId leader() {
         for (MemberId m : view.members()) {
-            if (!fdSuspects.contains(m) && !forcedSuspects.contains(m)) {
+            if (!fdSuspects.contains(m) && !forcedSuspects.containsKey(m)) {
                 return m;
             }
         }
@@ -871,8 +894,12 @@ public final class GroupMember {
     }
 
     private Set<MemberId> effectiveSuspects(long nowNs) {
+        // A forced suspicion (silent in a flush, or replaced by a newer incarnation) lasts one
+        // flush timeout: long enough to finish a view change without it, short enough that a
+        // member that was only cut off for a while is not kept out of a majority forever.
+        forcedSuspects.values().removeIf(at -> nowNs - at > flushTimeoutNs);
         Set<MemberId> s = new TreeSet<>(fdSuspects);
-        s.addAll(forcedSuspects);
+        s.addAll(forcedSuspects.keySet());
         for (Map.Entry<MemberId, Set<MemberId>> e : reported.entrySet()) {
             Long at = reportedAtNs.get(e.getKey());
             if (at != null && nowNs - at <= timeoutNs && !s.contains(e.getKey())) {
@@ -893,7 +920,8 @@ public final class GroupMember {
         }
         Set<MemberId> suspects = effectiveSuspects(nowNs);
         pendingJoins.removeIf(view::contains);
-        boolean needed = !suspects.isEmpty() || !pendingJoins.isEmpty() || !pendingLeaves.isEmpty() || wedged;
+        boolean needed = !suspects.isEmpty() || !pendingJoins.isEmpty() || !pendingLeaves.isEmpty() || wedged
+                || flushRequested;
         if (!needed) {
             bundleSinceNs = -1;
             return;
@@ -914,8 +942,11 @@ public final class GroupMember {
             }
         }
         if (participants.size() <= view.size() / 2) {
-            LOG.warn("{} {} cannot change view {}: only {} of {} members reachable (minority, not delivering)",
+            if (lastMinorityLogNs < 0 || nowNs - lastMinorityLogNs > timeoutNs * 10) {
+                lastMinorityLogNs = nowNs;
+                LOG.warn("{} {} cannot change view {}: only {} of {} members reachable (minority, not delivering)",
                     self, group, view.id(), participants.size(), view.size());
+            }
             retryAfterNs = nowNs + hbNs;
             return;
         }
@@ -1017,17 +1048,11 @@ public final class GroupMember {
         }
         r.decision = d;
         r.phase = Phase.ACCEPT;
-        for (MemberId m : r.participants) {
-            if (d.next().contains(m) || d.leavers().contains(m)) {
-                r.acceptors.add(m);
-            }
-        }
-        if (r.acceptors.size() <= view.size() / 2) {
-            LOG.warn("{} {} cannot complete {}: acceptors {} are not a majority of view {}", self, group, r.ballot, r.acceptors, view.id());
-            round = null;
-            retryAfterNs = nowNs + hbNs;
-            return;
-        }
+        // Every participant votes (they are a majority of the view by construction), also those
+        // the decision leaves out: a committed decision is then accepted by a majority at one
+        // ballot, so every later leader adopts it. A vote is cast only by a member holding every
+        // message of the cut, so every later majority contains a member that can supply them.
+        r.acceptors.addAll(r.participants);
         List<TreeMap<Long, Data>> pool = new ArrayList<>();
         for (int k = 0; k < view.size(); k++) {
             pool.add(new TreeMap<>());
@@ -1119,6 +1144,7 @@ public final class GroupMember {
             return;
         }
         wedged = true;
+        wedgedSinceNs = nowNs;
         LOG.info("{} {} wedged in view {} ({})", self, group, view.id(), why);
         if (sequencer != null) {
             Order o = sequencer.takeBatch(nowNs, 0, 1);
@@ -1140,10 +1166,9 @@ public final class GroupMember {
         }
         promised = a.ballot();
         wedge(nowNs, "accept " + a.ballot());
-        acceptedBallot = a.ballot();
-        accepted = a.decision();
+        pendingAcceptBallot = a.ballot();
+        pendingAccept = a.decision();
         acceptFrom = from;
-        acceptOkSent = false;
         for (Data d : a.missing()) {
             if (d.viewId() == view.id()) {
                 cd.receive(d);
@@ -1152,12 +1177,15 @@ public final class GroupMember {
         checkAcceptComplete(nowNs);
     }
 
+    /** Votes for the pending decision once this member holds every message of its cut. */
     private void checkAcceptComplete(long nowNs) {
-        if (accepted == null || acceptOkSent) {
+        if (pendingAccept == null || !pendingAcceptBallot.equals(promised)) {
             return;
         }
-        if (breakage == Breakage.FLUSH || cd.holdsAllUpTo(accepted.cut().seqs())) {
-            acceptOkSent = true;
+        if (breakage == Breakage.FLUSH || cd.holdsAllUpTo(pendingAccept.cut().seqs())) {
+            acceptedBallot = pendingAcceptBallot;
+            accepted = pendingAccept;
+            pendingAccept = null;
             sendTo(acceptFrom, new AcceptOk(group, view.id(), acceptedBallot));
         }
     }
@@ -1202,6 +1230,11 @@ public final class GroupMember {
         }
         if (d.cut() == null || d.cut().seqs().length != view.size()) {
             droppedMessages++;
+            return;
+        }
+        if (!d.next().contains(self) && !d.leavers().contains(self)) {
+            // Not a participant of the cut: it may have delivered past it, and it delivers nothing more.
+            stop(false, "excluded from view " + d.next().id());
             return;
         }
         if (breakage != Breakage.FLUSH && !cd.holdsAllUpTo(d.cut().seqs())) {
@@ -1368,7 +1401,8 @@ public final class GroupMember {
         acceptedBallot = null;
         accepted = null;
         acceptFrom = null;
-        acceptOkSent = false;
+        pendingAccept = null;
+        pendingAcceptBallot = null;
         pendingCommit = null;
         round = null;
         retryAfterNs = 0;
@@ -1376,11 +1410,12 @@ public final class GroupMember {
         maxRoundSeen = 0;
         pendingJoins.removeIf(next::contains);
         pendingLeaves.retainAll(next.members());
-        forcedSuspects.retainAll(next.members());
+        forcedSuspects.keySet().retainAll(next.members());
         reported.clear();
         reportedAtNs.clear();
         fdSuspects = Set.of();
         quorumLost = false;
+        flushRequested = false;
         lastAckNs = -1;
         lastAckVector = null;
         lastAckOrder = -1;

@@ -94,7 +94,7 @@ public final class SimNetwork {
     public static VsyncConfig simDefaults() {
         return VsyncConfig.DEFAULTS
                 .withFailureDetection(Duration.ofMillis(20), Duration.ofMillis(100))
-                .withIntervals(Duration.ofMillis(5), Duration.ofMillis(2), Duration.ofMillis(10),
+                .withIntervals(Duration.ofMillis(5), Duration.ofMillis(5), Duration.ofMillis(10),
                         Duration.ofMillis(50), Duration.ofMillis(250))
                 .withSendWindow(64)
                 .withStateChunks(512, 4);
@@ -113,6 +113,7 @@ public final class SimNetwork {
         }
     }
 
+    private static final boolean TRACE = Boolean.getBoolean("sim.trace");
     private final long seed;
     private final SplittableRandom random;
     final VsyncConfig config;
@@ -347,6 +348,9 @@ public final class SimNetwork {
     }
 
     private void tick(SimProcess p) {
+        if (TRACE) {
+            System.out.println("tick " + p + " at " + nowNs / 1_000_000);
+        }
         if (!p.alive()) {
             return;
         }
