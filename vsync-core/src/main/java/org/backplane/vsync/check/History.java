@@ -33,6 +33,11 @@ public final class History implements HistoryRecorder {
         events.add(e);
     }
 
+    /** Forgets every event. */
+    public synchronized void clear() {
+        events.clear();
+    }
+
     /** A snapshot of the events, in record order. */
     public synchronized List<HistoryEvent> events() {
         return List.copyOf(events);

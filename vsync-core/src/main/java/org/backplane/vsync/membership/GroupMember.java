@@ -201,6 +201,7 @@ public final class GroupMember {
     private Set<MemberId> fdSuspects = Set.of();
     private boolean quorumLost;
     private boolean flushRequested;
+    private long ownFreed;
     private long lastSuspectReportNs;
 
     // joining
@@ -597,7 +598,7 @@ public final class GroupMember {
             } else if (m instanceof StateRequest r) {
                 transfer.onRequest(from, r.viewId(), out::send);
             } else if (m instanceof StateAck a) {
-                transfer.onAck(from, a.viewId(), a.seq(), out::send);
+                transfer.onAck(from, a.viewId(), a.seq(), out::send, sink::onStateAcked);
             } else if (m instanceof StateChunk c) {
                 onStateChunk(from, c);
             } else {
@@ -636,7 +637,7 @@ public final class GroupMember {
         } else if (m instanceof StateRequest r) {
             transfer.onRequest(from, r.viewId(), out::send);
         } else if (m instanceof StateAck a) {
-            transfer.onAck(from, a.viewId(), a.seq(), out::send);
+            transfer.onAck(from, a.viewId(), a.seq(), out::send, sink::onStateAcked);
         } else if (m instanceof StateChunk c) {
             onStateChunk(from, c);
         } else {
@@ -813,6 +814,11 @@ public final class GroupMember {
     }
 
     private void afterStabilityGrew(long nowNs) {
+        long ownStable = stab.stable(rank);
+        if (ownStable > ownFreed) {
+            sink.onWindowFreed(ownStable - ownFreed);
+            ownFreed = ownStable;
+        }
         long[] stable = new long[view.size()];
         for (int k = 0; k < stable.length; k++) {
             stable[k] = stab.stable(k);
@@ -1388,6 +1394,10 @@ public final class GroupMember {
     }
 
     private void setView(View next, Commit c, long nowNs) {
+        if (cd != null && cd.sent() > ownFreed) {
+            sink.onWindowFreed(cd.sent() - ownFreed); // the old view's own messages are all settled
+        }
+        ownFreed = 0;
         view = next;
         rank = next.rankOf(self);
         lastCommit = c;
@@ -1419,7 +1429,9 @@ public final class GroupMember {
         lastAckNs = -1;
         lastAckVector = null;
         lastAckOrder = -1;
-        transfer.retainJoiners(next.members());
+        for (MemberId gone : transfer.retainJoiners(next.members())) {
+            sink.onStateAborted(gone);
+        }
         rec.install(group, self, next);
         LOG.info("{} {} installed {}", self, group, next);
     }

@@ -36,6 +36,18 @@ public interface GroupSink {
     /** This member was excluded, or left ({@code left == true}); it is inert from now on. */
     void onStopped(boolean left, String why);
 
+    /**
+     * {@code count} more of this member's own messages are held by every member of their view (or
+     * their view closed): the sender's window has room for that many more.
+     */
+    void onWindowFreed(long count);
+
+    /** The joiner consumed one more chunk of the state this member is giving it. */
+    void onStateAcked(MemberId joiner);
+
+    /** The transfer to {@code joiner} was abandoned (the joiner left the view). */
+    void onStateAborted(MemberId joiner);
+
     /** A multicast's wait ended. */
     void onMulticastDone(Object handle, Replies replies);
 

@@ -202,6 +202,21 @@ final class SimGroup implements Group, GroupSink, Delivery.ReplyChannel {
     }
 
     @Override
+    public void onWindowFreed(long count) {
+        // The simulator never blocks senders; the machine queues beyond its window.
+    }
+
+    @Override
+    public void onStateAcked(MemberId joiner) {
+        // State is produced all at once in simulation.
+    }
+
+    @Override
+    public void onStateAborted(MemberId joiner) {
+        // Nothing is waiting in simulation.
+    }
+
+    @Override
     @SuppressWarnings("unchecked")
     public void onMulticastDone(Object handle, Replies replies) {
         ((CompletableFuture<Replies>) handle).complete(replies);

@@ -89,12 +89,16 @@ public final class StateTransfer {
     }
 
     /** The joiner consumed chunks up to {@code seq}. */
-    public void onAck(MemberId joiner, long viewId, long seq, ChunkOut out) {
+    public void onAck(MemberId joiner, long viewId, long seq, ChunkOut out, java.util.function.Consumer<MemberId> acked) {
         Outgoing o = outgoing.get(joiner);
         if (o == null || o.viewId != viewId) {
             return;
         }
-        o.acked = Math.max(o.acked, seq);
+        if (seq <= o.acked) {
+            return;
+        }
+        o.acked = seq;
+        acked.accept(joiner);
         if (o.finished && o.acked == o.produced) {
             outgoing.remove(joiner);
             return;
@@ -110,9 +114,16 @@ public final class StateTransfer {
         }
     }
 
-    /** Abandons transfers to joiners that are no longer members. */
-    public void retainJoiners(java.util.Collection<MemberId> members) {
-        outgoing.keySet().retainAll(members);
+    /** Abandons transfers to joiners that are no longer members; returns those joiners. */
+    public java.util.List<MemberId> retainJoiners(java.util.Collection<MemberId> members) {
+        java.util.List<MemberId> gone = new java.util.ArrayList<>();
+        for (MemberId j : outgoing.keySet()) {
+            if (!members.contains(j)) {
+                gone.add(j);
+            }
+        }
+        outgoing.keySet().removeAll(gone);
+        return gone;
     }
 
     // ---- joiner side ----
