@@ -116,11 +116,13 @@ public final class VsyncNode implements AutoCloseable {
     private volatile MemberId self;
     private Node node;
     private volatile boolean closed;
+    private final boolean seedless;
 
     private VsyncNode(Builder b) throws InterruptedException {
         this.config = b.config;
         this.recorder = b.recorder;
         this.rejoin = b.rejoin;
+        this.seedless = b.seeds.isEmpty();
         this.self = new MemberId(b.node, b.incarnation >= 0 ? b.incarnation : System.currentTimeMillis());
         this.transport = new NettyTransport(b.host, b.port, config.maxFrameBytes(), new NettyTransport.Listener() {
             @Override
@@ -171,7 +173,7 @@ public final class VsyncNode implements AutoCloseable {
         }
         RuntimeGroup g = new RuntimeGroup(this, group, listener);
         groups.put(group, g);
-        post(() -> g.bind(node.join(group, g, g, System.nanoTime())));
+        post(() -> g.bind(node.join(group, g, g, seedless, System.nanoTime())));
         return g;
     }
 
@@ -237,7 +239,7 @@ public final class VsyncNode implements AutoCloseable {
                 x.abandon("this process took a new incarnation");
             }
             if (!x.leftForGood()) {
-                x.bind(node.join(x.name(), x, x, System.nanoTime()));
+                x.bind(node.join(x.name(), x, x, false, System.nanoTime()));
             }
         }
     }

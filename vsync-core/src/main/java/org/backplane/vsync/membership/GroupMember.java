@@ -206,6 +206,7 @@ public final class GroupMember {
 
     // joining
     private long joinStartedNs = -1;
+    private boolean mayFoundAlone = true;
     private long lastJoinSentNs = -1;
     private long lastHeardGroupNs = -1;
     private final Map<MemberId, Long> noGroupAtNs = new LinkedHashMap<>();
@@ -317,9 +318,16 @@ public final class GroupMember {
 
     // ------------------------------------------------------------------ application commands
 
-    /** Starts joining: join requests go to {@code peers} until a view arrives (or the group is founded). */
-    public void startJoin(long nowNs) {
+    /**
+     * Starts joining: join requests go to the known peers until a view arrives. The group is
+     * founded here only if nobody answers for it: every known peer says it has no such group and
+     * this process is the lowest id among those also joining; with {@code mayFoundAlone} false (the
+     * process was given seeds) it also needs at least one peer to have answered, so a process
+     * that cannot reach its seeds yet never founds a second group.
+     */
+    public void startJoin(long nowNs, boolean mayFoundAlone) {
         joinStartedNs = nowNs;
+        this.mayFoundAlone = mayFoundAlone;
     }
 
     /** Queues a multicast; {@code handle} comes back in {@link GroupSink#onMulticastDone}. */
@@ -682,6 +690,9 @@ public final class GroupMember {
             return;
         }
         if (lastHeardGroupNs >= 0 && nowNs - lastHeardGroupNs < joinTimeoutNs) {
+            return;
+        }
+        if (!mayFoundAlone && knownPeers.stream().noneMatch(p -> !p.equals(self))) {
             return;
         }
         for (MemberId p : knownPeers) {

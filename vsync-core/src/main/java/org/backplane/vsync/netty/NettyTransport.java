@@ -86,6 +86,7 @@ public final class NettyTransport implements Transport, AutoCloseable {
     private final Map<InetSocketAddress, Channel> dialled = new ConcurrentHashMap<>();
     private final Map<MemberId, Channel> outbound = new ConcurrentHashMap<>();
     private final Map<InetSocketAddress, MemberId> idAt = new ConcurrentHashMap<>();
+    private final Set<Channel> accepted = ConcurrentHashMap.newKeySet();
     private volatile MemberId self;
     private volatile Channel server;
     private volatile boolean closed;
@@ -149,7 +150,12 @@ public final class NettyTransport implements Transport, AutoCloseable {
     /** Takes a new identity (a new incarnation): every connection is re-established with a new hello. */
     public void reincarnate(MemberId newSelf) {
         this.self = newSelf;
+        // Close both directions: peers re-dial, and their hello exchange maps this address to the
+        // new identity (else they would keep sending to the old incarnation).
         for (Channel c : new ArrayList<>(dialled.values())) {
+            c.close();
+        }
+        for (Channel c : new ArrayList<>(accepted)) {
             c.close();
         }
     }
@@ -262,6 +268,16 @@ public final class NettyTransport implements Transport, AutoCloseable {
     /** A connection another process dialled: hello in, hello back, then frames in. */
     private final class InboundHandler extends SimpleChannelInboundHandler<ByteBuf> {
         private MemberId peer;
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            accepted.add(ctx.channel());
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            accepted.remove(ctx.channel());
+        }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, ByteBuf in) {

@@ -73,6 +73,14 @@ public final class Node {
      * @param replies how deliveries' replies come back (the runtime routes them to this thread)
      */
     public GroupMember join(String group, GroupSink sink, Delivery.ReplyChannel replies, long nowNs) {
+        return join(group, sink, replies, true, nowNs);
+    }
+
+    /**
+     * Starts joining {@code group}; with {@code mayFoundAlone} false the group is never founded
+     * before some peer has been reached (processes given seed addresses).
+     */
+    public GroupMember join(String group, GroupSink sink, Delivery.ReplyChannel replies, boolean mayFoundAlone, long nowNs) {
         GroupMember existing = groups.get(group);
         if (existing != null && (existing.status() == GroupMember.Status.JOINING
                 || existing.status() == GroupMember.Status.MEMBER)) {
@@ -80,7 +88,7 @@ public final class Node {
         }
         GroupMember g = new GroupMember(group, self, cfg, links::enqueue, sink, rec, replies, breakage);
         groups.put(group, g);
-        g.startJoin(nowNs);
+        g.startJoin(nowNs, mayFoundAlone);
         g.doWork(nowNs, fd.suspects(), knownPeers);
         return g;
     }
