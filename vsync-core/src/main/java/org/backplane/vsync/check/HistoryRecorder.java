@@ -15,6 +15,10 @@ public interface HistoryRecorder {
 
     /** Records nothing. */
     HistoryRecorder NONE = new HistoryRecorder() {
+        @Override
+        public boolean enabled() {
+            return false;
+        }
     };
 
     /** Whether this recorder keeps anything (lets the engine skip hashing payloads). */

@@ -202,6 +202,7 @@ public final class GroupMember {
     private boolean quorumLost;
     private boolean flushRequested;
     private long ownFreed;
+    private boolean arrivedThisPass;
     private long lastSuspectReportNs;
 
     // joining
@@ -484,6 +485,13 @@ public final class GroupMember {
     public void endOfPass(long nowNs) {
         if (status != Status.MEMBER) {
             return;
+        }
+        if (arrivedThisPass) {
+            arrivedThisPass = false;
+            if (sequencer != null) {
+                cd.advanceReady(r -> sequence(r, nowNs));
+            }
+            deliverReady(nowNs);
         }
         if (sequencer != null) {
             Order o = sequencer.takeBatch(nowNs, wedged ? 0 : orderDelayNs, cfg.maxOrderBatch());
@@ -791,14 +799,16 @@ public final class GroupMember {
         if (!cd.receive(d)) {
             return;
         }
-        if (sequencer != null) {
-            cd.advanceReady(r -> sequence(r, nowNs));
-        }
         if (wedged) {
+            if (sequencer != null) {
+                cd.advanceReady(r -> sequence(r, nowNs));
+            }
             checkAcceptComplete(nowNs);
             retryPendingCommit(nowNs);
         } else {
-            deliverReady(nowNs);
+            // Sequencing and delivery run once per pass over everything that arrived in it
+            // (opportunistic batching), in endOfPass.
+            arrivedThisPass = true;
         }
     }
 

@@ -24,7 +24,7 @@ public record Data(String group, long viewId, int senderRank, long seq, long[] v
 
     @Override
     public int approxBytes() {
-        return 32 + vt.length * 8 + payload.length;
+        return 48 + group.length() + vt.length * 8 + payload.length;
     }
 
     /** Whether this message is an ABCAST. */

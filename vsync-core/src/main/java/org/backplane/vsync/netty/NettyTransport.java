@@ -170,7 +170,8 @@ public final class NettyTransport implements Transport, AutoCloseable {
 
     private void pipeline(SocketChannel ch, SimpleChannelInboundHandler<ByteBuf> handler) {
         ch.pipeline()
-                .addLast(new LengthFieldBasedFrameDecoder(maxFrameBytes + 1024, 0, 4, 0, 4))
+                // Frames are cut at about maxFrameBytes by estimate; allow twice that when decoding.
+                .addLast(new LengthFieldBasedFrameDecoder(maxFrameBytes * 2 + 65_536, 0, 4, 0, 4))
                 .addLast(new LengthFieldPrepender(4))
                 .addLast(new FrameEncoder())
                 .addLast(handler);
@@ -301,7 +302,7 @@ public final class NettyTransport implements Transport, AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            LOG.debug("{} inbound connection from {} failed: {}", self, peer, cause.toString());
+            LOG.warn("{} inbound connection from {} failed: {}", self, peer, cause.toString());
             ctx.close();
         }
     }
