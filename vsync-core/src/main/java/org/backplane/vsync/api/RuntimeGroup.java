@@ -228,6 +228,11 @@ final class RuntimeGroup implements Group, GroupSink, Delivery.ReplyChannel {
     }
 
     @Override
+    public long backlog() {
+        return events.size();
+    }
+
+    @Override
     public void onWindowFreed(long count) {
         window.release((int) Math.min(count, Integer.MAX_VALUE));
     }

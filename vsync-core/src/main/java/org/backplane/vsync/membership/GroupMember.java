@@ -499,7 +499,7 @@ public final class GroupMember {
                 sendToOthers(o);
             }
         }
-        if (view.size() > 1 && !wedged) {
+        if (view.size() > 1 && !wedged && sink.backlog() <= cfg.sendWindow()) {
             // A wedged member acknowledges nothing more: what it reported in its PrepareOk is the
             // most any member may count as stable in this view (else a member outside the flush
             // could deliver "safe" messages in an order the cut does not keep).

@@ -48,6 +48,13 @@ public interface GroupSink {
     /** The transfer to {@code joiner} was abandoned (the joiner left the view). */
     void onStateAborted(MemberId joiner);
 
+    /**
+     * How many events handed to the application are not yet consumed. While this exceeds the
+     * send window the member stops acknowledging receipt, so senders feel the slowest consumer
+     * (back-pressure end to end, not a growing queue).
+     */
+    long backlog();
+
     /** A multicast's wait ended. */
     void onMulticastDone(Object handle, Replies replies);
 

@@ -207,6 +207,11 @@ final class SimGroup implements Group, GroupSink, Delivery.ReplyChannel {
     }
 
     @Override
+    public long backlog() {
+        return 0; // listeners run inline in simulation
+    }
+
+    @Override
     public void onStateAcked(MemberId joiner) {
         // State is produced all at once in simulation.
     }

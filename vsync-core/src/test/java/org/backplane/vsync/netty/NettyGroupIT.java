@@ -109,6 +109,45 @@ class NettyGroupIT {
     }
 
     @Test
+    void aSlowReceiverSlowsTheSenderInsteadOfQueueingWithoutBound() throws Exception {
+        VsyncConfig cfg = CONFIG.withSendWindow(64);
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+        VsyncNode a = VsyncNode.builder("slow-a").config(cfg).start();
+        nodes.add(a);
+        Group ga = a.join("w", d -> { });
+        ga.joined().get(10, TimeUnit.SECONDS);
+        VsyncNode b = VsyncNode.builder("slow-b").config(cfg).seeds(List.of(a.boundAddress())).start();
+        nodes.add(b);
+        Group gb = b.join("w", d -> {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            received.incrementAndGet();
+        });
+        gb.joined().get(10, TimeUnit.SECONDS);
+        await(() -> ga.view() != null && ga.view().size() == 2, Duration.ofSeconds(10), "two members");
+        java.util.concurrent.atomic.AtomicLong handedOver = new java.util.concurrent.atomic.AtomicLong();
+        Thread sender = new Thread(() -> {
+            for (int i = 0; i < 2000; i++) {
+                ga.cbcast(new byte[100]);
+                handedOver.incrementAndGet();
+            }
+        });
+        sender.start();
+        Thread.sleep(1500);
+        // The receiver's listener is stuck: the sender may be ahead by its window and the
+        // receiver's backlog allowance, not by everything it wants to send.
+        assertTrue(handedOver.get() < 400, "sender was held back, handed over " + handedOver.get());
+        assertEquals(Thread.State.WAITING, sender.getState(), "the sender blocks on the window");
+        gate.countDown();
+        sender.join(30_000);
+        await(() -> received.get() == 2000, Duration.ofSeconds(30), "all 2000 delivered once the receiver catches up");
+    }
+
+    @Test
     void threeNodesOverTcpAgreeAndAJoinerGetsTheState() throws Exception {
         History history = new History(System::nanoTime);
         List<App> apps = new ArrayList<>();
