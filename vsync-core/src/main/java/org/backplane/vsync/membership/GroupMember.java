@@ -609,15 +609,7 @@ public final class GroupMember {
             return;
         }
         if (m.viewId() < view.id()) {
-            if (m instanceof Reply r) {
-                onReply(from, r);
-            } else if (m instanceof StateRequest r) {
-                transfer.onRequest(from, r.viewId(), out::send);
-            } else if (m instanceof StateAck a) {
-                transfer.onAck(from, a.viewId(), a.seq(), out::send, sink::onStateAcked);
-            } else if (m instanceof StateChunk c) {
-                onStateChunk(from, c);
-            } else {
+            if (!onAnyView(from, m)) {
                 droppedMessages++;
                 if (!view.contains(from)) {
                     noticeExcluded(from, nowNs);
@@ -629,14 +621,15 @@ public final class GroupMember {
             droppedMessages++;
             return;
         }
+        if (onAnyView(from, m)) {
+            return;
+        }
         if (m instanceof Data d) {
             onData(from, d, nowNs);
         } else if (m instanceof Order o) {
             onOrder(from, o, nowNs);
         } else if (m instanceof Ack a) {
             onAck(from, a, nowNs);
-        } else if (m instanceof Reply r) {
-            onReply(from, r);
         } else if (m instanceof Suspect s) {
             reported.put(from, new TreeSet<>(s.suspects()));
             reportedAtNs.put(from, nowNs);
@@ -650,6 +643,15 @@ public final class GroupMember {
             onAccept(from, a, nowNs);
         } else if (m instanceof AcceptOk ok) {
             onAcceptOk(from, ok, nowNs);
+        } else {
+            droppedMessages++;
+        }
+    }
+
+    /** Replies and state-transfer messages stay valid after their view ends; returns whether {@code m} was one. */
+    private boolean onAnyView(MemberId from, GroupMessage m) {
+        if (m instanceof Reply r) {
+            onReply(from, r);
         } else if (m instanceof StateRequest r) {
             transfer.onRequest(from, r.viewId(), out::send);
         } else if (m instanceof StateAck a) {
@@ -657,8 +659,9 @@ public final class GroupMember {
         } else if (m instanceof StateChunk c) {
             onStateChunk(from, c);
         } else {
-            droppedMessages++;
+            return false;
         }
+        return true;
     }
 
     private void keepEarly(MemberId from, GroupMessage m) {

@@ -1,25 +1,17 @@
 package org.backplane.vsync.netty;
 
 import java.io.BufferedReader;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.backplane.vsync.api.Delivery;
 import org.backplane.vsync.api.Group;
-import org.backplane.vsync.api.GroupListener;
-import org.backplane.vsync.api.ViewChange;
 import org.backplane.vsync.api.VsyncConfig;
 import org.backplane.vsync.api.VsyncNode;
-import org.backplane.vsync.check.HistoryChecker;
 import org.backplane.vsync.check.HistoryFile;
 
 /**
@@ -48,7 +40,11 @@ public final class EngineProcessMain {
         }
         VsyncNode node = VsyncNode.builder(name).listen("127.0.0.1", port).seeds(seeds)
                 .config(CONFIG).recorder(history).start();
-        App app = new App(node, history);
+        DigestListener app = new DigestListener("g", history, 0, line -> {
+            System.out.println(line);
+            System.out.flush();
+        });
+        app.node = node;
         Group g = node.join("g", app);
         volatile_stop = false;
         Thread control = new Thread(() -> {
@@ -94,52 +90,4 @@ public final class EngineProcessMain {
 
     static volatile boolean volatile_stop;
 
-    static final class App implements GroupListener {
-        final VsyncNode node;
-        final HistoryFile history;
-        volatile long digest;
-        volatile long applied;
-        volatile long viewId;
-
-        App(VsyncNode node, HistoryFile history) {
-            this.node = node;
-            this.history = history;
-        }
-
-        @Override
-        public void onView(ViewChange c) {
-            viewId = c.view().id();
-            System.out.println("VIEW " + c.view().id() + " " + c.view().size() + " " + node.self() + " " + c.view().members());
-            System.out.flush();
-        }
-
-        @Override
-        public void onDeliver(Delivery d) {
-            digest += HistoryChecker.digestOf(d.id());
-            applied++;
-        }
-
-        @Override
-        public void getState(OutputStream out) throws IOException {
-            history.stateGiven("g", node.self(), null, viewId, digest);
-            DataOutputStream o = new DataOutputStream(out);
-            o.writeLong(digest);
-            o.writeLong(applied);
-            o.flush();
-        }
-
-        @Override
-        public void setState(InputStream in) throws IOException {
-            DataInputStream i = new DataInputStream(in);
-            digest = i.readLong();
-            applied = i.readLong();
-            history.stateSet("g", node.self(), viewId, digest);
-        }
-
-        @Override
-        public void onExcluded() {
-            System.out.println("EXCLUDED " + node.self());
-            System.out.flush();
-        }
-    }
 }

@@ -3,11 +3,6 @@ package org.backplane.vsync.netty;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,12 +15,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import org.backplane.vsync.api.Delivery;
 import org.backplane.vsync.api.Group;
-import org.backplane.vsync.api.GroupListener;
 import org.backplane.vsync.api.Replies;
 import org.backplane.vsync.api.ReplyMode;
-import org.backplane.vsync.api.ViewChange;
 import org.backplane.vsync.api.VsyncConfig;
 import org.backplane.vsync.api.VsyncNode;
 import org.backplane.vsync.check.History;
@@ -47,54 +39,6 @@ class NettyGroupIT {
     void close() {
         for (VsyncNode n : nodes) {
             n.close();
-        }
-    }
-
-    /** Keeps a digest of what it applied, like the simulation's test application. */
-    static final class App implements GroupListener {
-        final String group;
-        final History history;
-        volatile VsyncNode node;
-        volatile long digest;
-        volatile long applied;
-        volatile long viewId;
-
-        App(String group, History history) {
-            this.group = group;
-            this.history = history;
-        }
-
-        @Override
-        public void onView(ViewChange change) {
-            viewId = change.view().id();
-        }
-
-        @Override
-        public void onDeliver(Delivery d) {
-            digest += HistoryChecker.digestOf(d.id());
-            applied++;
-            if (d.wantsReply()) {
-                d.reply(new byte[] {1});
-            }
-        }
-
-        @Override
-        public void getState(OutputStream out) throws IOException {
-            history.stateGiven(group, node.self(), null, viewId, digest);
-            DataOutputStream o = new DataOutputStream(out);
-            o.writeLong(digest);
-            o.writeLong(applied);
-            o.write(new byte[20_000]); // several chunks
-            o.flush();
-        }
-
-        @Override
-        public void setState(InputStream in) throws IOException {
-            DataInputStream i = new DataInputStream(in);
-            digest = i.readLong();
-            applied = i.readLong();
-            i.readFully(new byte[20_000]);
-            history.stateSet(group, node.self(), viewId, digest);
         }
     }
 
@@ -150,7 +94,7 @@ class NettyGroupIT {
     @Test
     void threeNodesOverTcpAgreeAndAJoinerGetsTheState() throws Exception {
         History history = new History(System::nanoTime);
-        List<App> apps = new ArrayList<>();
+        List<DigestListener> apps = new ArrayList<>();
         List<Group> groups = new ArrayList<>();
         InetSocketAddress first = null;
         for (int i = 0; i < 3; i++) {
@@ -163,7 +107,7 @@ class NettyGroupIT {
             if (first == null) {
                 first = n.boundAddress();
             }
-            App app = new App("g", history);
+            DigestListener app = new DigestListener("g", history, 20_000, line -> { });
             app.node = n;
             apps.add(app);
             groups.add(n.join("g", app));
@@ -184,7 +128,7 @@ class NettyGroupIT {
 
         VsyncNode late = VsyncNode.builder("n3").config(CONFIG).recorder(history).seeds(List.of(first)).start();
         nodes.add(late);
-        App lateApp = new App("g", history);
+        DigestListener lateApp = new DigestListener("g", history, 20_000, line -> { });
         lateApp.node = late;
         Group lateGroup = late.join("g", lateApp);
         lateGroup.joined().get(10, TimeUnit.SECONDS);
