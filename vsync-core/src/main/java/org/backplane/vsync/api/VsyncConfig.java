@@ -4,13 +4,12 @@ import java.time.Duration;
 import java.util.Objects;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * The engine's configuration: one immutable value, validated when built, readable from JSON
- * (every key optional; the defaults suit a LAN). Durations in JSON are ISO-8601 strings
- * ({@code "PT0.1S"}) or milliseconds. Usable from any thread.
+ * The engine's configuration: one immutable value, validated when built, readable from JSON with
+ * {@link #fromJson(String)} (every key optional; the defaults suit a LAN). Durations in JSON are
+ * ISO-8601 strings ({@code "PT0.1S"}) or numbers of seconds ({@code 0.1}). Usable from any thread.
  *
  * @param heartbeatInterval how often a process sends a heartbeat to a peer it has sent nothing else to
  * @param failureTimeout    silence after which a peer is suspected (then excluded by the coordinator)
@@ -79,7 +78,24 @@ public record VsyncConfig(
         }
     }
 
-    /** Reads a configuration from JSON; absent keys take the defaults. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper()
+            .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /**
+     * Reads a configuration from a JSON object; absent keys take the defaults, unknown keys and
+     * invalid values are refused with an {@link IllegalArgumentException} that names them.
+     */
+    public static VsyncConfig fromJson(String json) {
+        try {
+            return JSON.readValue(json, VsyncConfig.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
+            throw new IllegalArgumentException("bad engine configuration: " + cause.getMessage(), e);
+        }
+    }
+
+    /** Jackson's entry point for {@link #fromJson(String)}; absent keys take the defaults. */
     @JsonCreator
     public static VsyncConfig fromJson(
             @JsonProperty("heartbeatInterval") Duration heartbeatInterval,
@@ -137,10 +153,5 @@ public record VsyncConfig(
         return new VsyncConfig(heartbeatInterval, failureTimeout, tickInterval, ackInterval, orderBatchDelay,
                 maxOrderBatch, bundleDelay, flushTimeout, joinRetry, joinTimeout, sendWindow, chunkBytes,
                 windowChunks, maxFrameBytes);
-    }
-
-    @JsonIgnore
-    long nanos(Duration d) {
-        return d.toNanos();
     }
 }
