@@ -58,6 +58,7 @@ public final class EngineBench {
         int warmup = 5;
         int batch = 256;
         List<String> phases = List.of("ABCAST", "CBCAST");
+        int rate = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--members" -> members = Integer.parseInt(args[++i]);
@@ -66,11 +67,13 @@ public final class EngineBench {
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--batch" -> batch = Integer.parseInt(args[++i]);
                 case "--phases" -> phases = List.of(args[++i].split(","));
+                case "--rate" -> rate = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (use --members N --size BYTES --seconds S --warmup S --batch K --phases ABCAST,CBCAST)");
+                        + " (use --members N --size BYTES --seconds S --warmup S --batch K --phases ABCAST,CBCAST"
+                        + " --rate MSGS_PER_S_PER_MEMBER)");
             }
         }
-        coordinate(members, size, seconds, warmup, batch, phases);
+        coordinate(members, size, seconds, warmup, batch, phases, rate);
     }
 
     private record Child(Process process, Writer stdin, BlockingQueue<String> lines) {
@@ -91,10 +94,11 @@ public final class EngineBench {
         }
     }
 
-    private static void coordinate(int members, int size, int seconds, int warmup, int batch, List<String> phases)
-            throws Exception {
-        System.out.printf("engine bench: %d members (JVMs) on loopback, %d B messages, every member sending, "
-                + "%d s measured after %d s warm-up, hand-over batch %d%n", members, size, seconds, warmup, batch);
+    private static void coordinate(int members, int size, int seconds, int warmup, int batch, List<String> phases,
+                                   int rate) throws Exception {
+        System.out.printf("engine bench: %d members (JVMs) on loopback, %d B messages, every member sending %s, "
+                + "%d s measured after %d s warm-up, hand-over batch %d%n", members, size,
+                rate > 0 ? rate + " msgs/s" : "as fast as its window allows", seconds, warmup, rate > 0 ? 1 : batch);
         List<Child> children = new ArrayList<>();
         int seedPort = freePort();
         try {
@@ -136,7 +140,7 @@ public final class EngineBench {
             }
             for (String phase : phases) {
                 for (Child c : children) {
-                    c.send("GO " + phase + " " + warmup + " " + seconds);
+                    c.send("GO " + phase + " " + warmup + " " + seconds + " " + rate);
                 }
                 double perNode = 0;
                 double sendRate = 0;
@@ -207,24 +211,35 @@ public final class EngineBench {
             Ordering ordering = Ordering.valueOf(f[1]);
             int warmup = Integer.parseInt(f[2]);
             int seconds = Integer.parseInt(f[3]);
+            int rate = Integer.parseInt(f[4]);
+            int perHandOver = rate > 0 ? 1 : batch;
+            long intervalNs = rate > 0 ? 1_000_000_000L / rate : 0;
             long start = System.nanoTime();
             long measureFrom = start + TimeUnit.SECONDS.toNanos(warmup);
             long measureTo = measureFrom + TimeUnit.SECONDS.toNanos(seconds);
             counter.window(measureFrom, measureTo);
             long sent = 0;
             long sentInWindow = 0;
+            long nextAt = start;
             while (System.nanoTime() < measureTo) {
-                List<byte[]> msgs = new ArrayList<>(batch);
+                if (intervalNs > 0) {
+                    nextAt += intervalNs;
+                    long wait = nextAt - System.nanoTime();
+                    if (wait > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    }
+                }
+                List<byte[]> msgs = new ArrayList<>(perHandOver);
                 long now = System.nanoTime();
-                for (int i = 0; i < batch; i++) {
+                for (int i = 0; i < perHandOver; i++) {
                     byte[] p = new byte[size];
                     ByteBuffer.wrap(p).putLong(now).putInt(node.self().node().hashCode());
                     msgs.add(p);
                 }
                 g.multicastAll(ordering, msgs, false);
-                sent += batch;
+                sent += perHandOver;
                 if (now >= measureFrom) {
-                    sentInWindow += batch;
+                    sentInWindow += perHandOver;
                 }
             }
             Thread.sleep(2000); // drain
