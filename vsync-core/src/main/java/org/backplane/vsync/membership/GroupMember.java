@@ -1097,7 +1097,8 @@ public final class GroupMember {
             List<Data> missing = new ArrayList<>();
             if (breakage != Breakage.FLUSH) {
                 for (int k = 0; k < view.size(); k++) {
-                    if (!participant[k]) {
+                    // An adopted decision's cut may be below what this participant now holds.
+                    if (!participant[k] && ok.received()[k] < d.cut().seqs()[k]) {
                         missing.addAll(pool.get(k).subMap(ok.received()[k], false, d.cut().seqs()[k], true).values());
                     }
                 }
