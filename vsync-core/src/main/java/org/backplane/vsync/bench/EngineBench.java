@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.DataFormatException;
 
 import org.HdrHistogram.Histogram;
 
@@ -218,7 +217,6 @@ public final class EngineBench {
             long measureFrom = start + TimeUnit.SECONDS.toNanos(warmup);
             long measureTo = measureFrom + TimeUnit.SECONDS.toNanos(seconds);
             counter.window(measureFrom, measureTo);
-            long sent = 0;
             long sentInWindow = 0;
             long nextAt = start;
             while (System.nanoTime() < measureTo) {
@@ -237,7 +235,6 @@ public final class EngineBench {
                     msgs.add(p);
                 }
                 g.multicastAll(ordering, msgs, false);
-                sent += perHandOver;
                 if (now >= measureFrom) {
                     sentInWindow += perHandOver;
                 }
@@ -292,10 +289,5 @@ public final class EngineBench {
                 }
             }
         }
-    }
-
-    static {
-        // HdrHistogram's decoder throws a checked exception; keep the signature honest.
-        assert DataFormatException.class != null;
     }
 }
