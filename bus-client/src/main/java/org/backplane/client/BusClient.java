@@ -365,14 +365,23 @@ public final class BusClient implements AutoCloseable {
             }
             inflight.add(p.producerSeq, p);
             if (ready) {
+                int frameBytes = FrameCodec.PUBLISH_OVERHEAD_BYTES + p.topic.length() * 3 + p.payload.length
+                        + (p.key == null ? 0 : p.key.length) + (p.headers == null ? 0 : p.headers.length);
+                if (buf != null && buf.writableBytes() < frameBytes) {
+                    channel.write(buf, channel.voidPromise()); // full: send it, start the next (no regrowth copies)
+                    buf = null;
+                }
                 if (buf == null) {
-                    buf = channel.alloc().directBuffer(64 * 1024);
+                    buf = channel.alloc().directBuffer(Math.max(frameBytes, outbox.isEmpty() ? 256 : 32 * 1024));
                 }
                 writePublish(buf, p);
             }
         }
         if (buf != null) {
-            channel.writeAndFlush(buf, channel.voidPromise());
+            channel.write(buf, channel.voidPromise());
+        }
+        if (ready) {
+            channel.flush(); // one flush for everything drained
         }
     }
 
@@ -640,7 +649,9 @@ public final class BusClient implements AutoCloseable {
 
     private void onConnectFailed(InetSocketAddress address, Throwable cause) {
         String what = describe(address) + ": " + (cause == null ? "closed" : cause.getMessage());
-        lastConnectError = what;
+        if (!(cause instanceof BusException) || lastConnectError == null || !lastConnectError.startsWith("server refused")) {
+            lastConnectError = what;
+        }
         failedAttempts++;
         serverIndex++;
         if (closed) {
@@ -1000,6 +1011,7 @@ public final class BusClient implements AutoCloseable {
                 log.warn("server error {}: {}", e.code(), e.message());
                 listener.error("server error " + e.code() + ": " + e.message(), null);
                 if (!ready && e.closing()) {
+                    lastConnectError = "server refused the connection: " + e.code() + ": " + e.message();
                     if (e.code() == ErrorCode.UNSUPPORTED_VERSION) {
                         giveUp("server refused the handshake: " + e.message());
                     }
@@ -1023,7 +1035,7 @@ public final class BusClient implements AutoCloseable {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof IdleStateEvent) {
-                if (++pingsOutstanding > 3) {
+                if (++pingsOutstanding >= 3) {
                     log.info("server {} silent for {} ms; dropping the connection", ctx.channel().remoteAddress(),
                             3 * options.pingInterval().toMillis());
                     ctx.close();

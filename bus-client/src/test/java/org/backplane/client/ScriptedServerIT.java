@@ -161,6 +161,7 @@ class ScriptedServerIT {
     }
 
     @Test
+    @SuppressWarnings("try") // resources held open for the test, closed at its end
     void aSilentServerIsDroppedAfterThreePingIntervals() throws Exception {
         AtomicInteger disconnects = new AtomicInteger();
         try (ScriptedServer server = new ScriptedServer((s, n) -> {

@@ -45,6 +45,7 @@ final class ServerSubscription implements EntryHandler {
     private boolean closed;
     private ByteBuf out;
     private int largestFrameBytes = 16 * 1024;
+    private int averageFrameBytes = 256;
 
     ServerSubscription(SessionHandler session, int id, TopicPattern pattern, String startDescription,
                        HistoryCursor cursor, long credits, EventLoop loop, ServerMetrics metrics) {
@@ -122,7 +123,9 @@ final class ServerSubscription implements EntryHandler {
                 int limit = (int) Math.min(Math.min(credits, budget),
                         Math.max(1, Math.min(MAX_POLL, POLL_BYTES / largestFrameBytes)));
                 if (out == null) {
-                    out = ch.alloc().directBuffer(Math.min(POLL_BYTES + largestFrameBytes, 4 << 20));
+                    // sized for what this poll will likely bring (one message when live at a low rate)
+                    long expected = (long) limit * averageFrameBytes + averageFrameBytes / 4 + 64;
+                    out = ch.alloc().directBuffer((int) Math.min(expected, POLL_BYTES + largestFrameBytes));
                 }
                 int n = cursor.poll(this, limit);
                 credits -= n;
@@ -170,6 +173,7 @@ final class ServerSubscription implements EntryHandler {
         if (frameBytes > largestFrameBytes) {
             largestFrameBytes = frameBytes;
         }
+        averageFrameBytes += (frameBytes - averageFrameBytes) / 8;
         b.ensureWritable(frameBytes);
         int start = FrameCodec.beginMessage(b, id, alias, e.seq(), e.timestampMillis());
         b.writeInt(keyLength);

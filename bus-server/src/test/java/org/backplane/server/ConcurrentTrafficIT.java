@@ -194,6 +194,7 @@ class ConcurrentTrafficIT {
     }
 
     @Test
+    @SuppressWarnings("try") // resources held open for the test, closed at its end
     void replayReturnsExactlyWhatRetentionAndCompactionKeep() throws Exception {
         try (EmbeddedServer s = new EmbeddedServer(b -> b
                 .retain(new ServerConfig.RetentionRule(TopicPattern.of("/R/COUNT/*"), 100, null, 0, false))

@@ -91,9 +91,9 @@ class CrashRestartIT {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             if (process.isAlive()) {
-                kill9();
+                process.destroyForcibly();
             }
         }
     }
@@ -105,6 +105,7 @@ class CrashRestartIT {
     }
 
     @Test
+    @SuppressWarnings("try") // resources held open for the test, closed at its end
     void killedServerKeepsEveryAckedPostingAndRetriesAreStoredOnce() throws Exception {
         Path dir = Files.createTempDirectory("bus-crash-");
         int port = freePort();
@@ -174,6 +175,7 @@ class CrashRestartIT {
     private final ServerProcess[] restarted = new ServerProcess[1];
 
     @Test
+    @SuppressWarnings("try") // resources held open for the test, closed at its end
     void sigtermStopsTheServerCleanlyWithNothingLost() throws Exception {
         Path dir = Files.createTempDirectory("bus-term-");
         int port = freePort();

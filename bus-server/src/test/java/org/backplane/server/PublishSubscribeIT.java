@@ -24,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PublishSubscribeIT {
 
     @Test
+    @SuppressWarnings("try") // resources held open for the test, closed at its end
     void idleServerAndClientThreadsDoNotSpin() throws Exception {
         try (EmbeddedServer s = new EmbeddedServer(); BusClient c = BusClient.connect(s.address())) {
             List<BusMessage> got = new CopyOnWriteArrayList<>();
@@ -57,6 +58,17 @@ class PublishSubscribeIT {
     }
 
     @Test
+    void connectionsBeyondTheLimitAreRefusedWithTheReason() throws Exception {
+        try (EmbeddedServer s = new EmbeddedServer(b -> b.maxConnections(1)); BusClient first = BusClient.connect(s.address())) {
+            org.backplane.client.BusException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    org.backplane.client.BusException.class, () -> BusClient.connect(org.backplane.client.ClientOptions
+                            .builder().servers(s.address()).connectTimeout(java.time.Duration.ofSeconds(1)).build()));
+            assertTrue(e.getMessage().contains("TOO_MANY_CONNECTIONS"), e.getMessage());
+            assertEquals(1, first.publishSync("/LIMIT", new byte[1]).seq(), "the first client is unaffected");
+        }
+    }
+
+    @Test
     void aSecondServerOnTheSamePortFailsWithAClearMessage() throws Exception {
         try (EmbeddedServer s = new EmbeddedServer()) {
             java.nio.file.Path other = java.nio.file.Files.createTempDirectory("bus-it-");
@@ -85,6 +97,7 @@ class PublishSubscribeIT {
     }
 
     @Test
+    @SuppressWarnings("try") // resources held open for the test, closed at its end
     void publishedPostingsAreAckedInOrderAndReplayedExactly() throws Exception {
         try (EmbeddedServer s = new EmbeddedServer(); BusClient c = BusClient.connect(s.address())) {
             List<CompletableFuture<PublishAck>> acks = new ArrayList<>();

@@ -571,10 +571,15 @@ public final class FrameCodec {
         int length = in.readUnsignedShort();
         need(in, length, "topic");
         int from = in.readerIndex();
-        int hash = 1;
-        for (int i = 0; i < length; i++) {
-            hash = 31 * hash + in.getByte(from + i);
+        long h = length;
+        int i = 0;
+        for (; i + 8 <= length; i += 8) {
+            h = h * 0x9E3779B97F4A7C15L + in.getLong(from + i);
         }
+        for (; i < length; i++) {
+            h = h * 31 + in.getByte(from + i);
+        }
+        int hash = (int) (h ^ (h >>> 32));
         int slot = (hash ^ (hash >>> 16)) & (INTERN_SLOTS - 1);
         byte[] cached = internBytes[slot];
         if (cached != null && cached.length == length && sameBytes(in, from, cached)) {
@@ -590,11 +595,24 @@ public final class FrameCodec {
     }
 
     private static boolean sameBytes(ByteBuf in, int from, byte[] bytes) {
-        for (int i = 0; i < bytes.length; i++) {
+        int i = 0;
+        for (; i + 8 <= bytes.length; i += 8) {
+            if (in.getLong(from + i) != longAt(bytes, i)) {
+                return false;
+            }
+        }
+        for (; i < bytes.length; i++) {
             if (in.getByte(from + i) != bytes[i]) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** Big-endian long from 8 bytes, as ByteBuf.getLong reads them. */
+    private static long longAt(byte[] b, int i) {
+        return ((long) b[i] << 56) | ((long) (b[i + 1] & 0xFF) << 48) | ((long) (b[i + 2] & 0xFF) << 40)
+                | ((long) (b[i + 3] & 0xFF) << 32) | ((long) (b[i + 4] & 0xFF) << 24) | ((b[i + 5] & 0xFF) << 16)
+                | ((b[i + 6] & 0xFF) << 8) | (b[i + 7] & 0xFF);
     }
 }

@@ -83,6 +83,24 @@ class FrameCodecTest {
     }
 
     @Test
+    void topicCacheNeverConfusesNamesOfAnyLength() throws Exception {
+        FrameCodec codec = new FrameCodec();
+        java.util.Random r = new java.util.Random(1);
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder b = new StringBuilder("/");
+            int n = 1 + r.nextInt(40);
+            for (int k = 0; k < n; k++) {
+                b.append((char) ('A' + r.nextInt(3))); // few letters: many near-collisions
+            }
+            String topic = b.toString();
+            ByteBuf buf = Unpooled.buffer();
+            FrameCodec.writeAck(buf, i, topic, 1, 0);
+            buf.readInt();
+            assertEquals(topic, ((Frame.Ack) codec.decode(buf)).topic());
+        }
+    }
+
+    @Test
     void hugeDeclaredFieldLengthIsRefusedBeforeAllocating() {
         ByteBuf buf = Unpooled.buffer();
         buf.writeByte(FrameType.PUBLISH).writeByte(0).writeLong(1).writeLong(1);

@@ -11,6 +11,7 @@ import java.lang.management.ManagementFactory;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -37,23 +38,10 @@ class FrameDecoderFuzzTest {
         int failures = 0;
         for (int round = 0; round < ROUNDS; round++) {
             byte[] input = input(r);
-            EmbeddedChannel ch = new EmbeddedChannel();
-            // unpooled heap buffers, so the decoder's cumulation shows in the allocation count
-            ch.config().setAllocator(new UnpooledByteBufAllocator(false));
-            ch.pipeline().addLast(new FrameDecoder(MAX_FRAME, r.nextBoolean())); // both: records and zero-copy views
-            long before = threads.getThreadAllocatedBytes(tid);
-            try {
-                // deliver in random chunks, as TCP would
-                int at = 0;
-                while (at < input.length) {
-                    int n = 1 + r.nextInt(Math.min(input.length - at, 512));
-                    ch.writeInbound(Unpooled.wrappedBuffer(input, at, n));
-                    at += n;
-                }
-            } catch (Throwable t) {
-                fail("seed " + seed + " round " + round + ": decoder threw " + t, t);
-            }
-            long allocated = threads.getThreadAllocatedBytes(tid) - before;
+            boolean views = r.nextBoolean(); // both: records and zero-copy views
+            int[] chunks = chunks(r, input.length);
+            EmbeddedChannel ch = channel(views);
+            long allocated = decode(ch, input, chunks, threads, tid, seed, round);
             Object out;
             while ((out = ch.readInbound()) != null) {
                 if (out instanceof Frame) {
@@ -71,8 +59,16 @@ class FrameDecoderFuzzTest {
                 }
             }
             ch.finishAndReleaseAll();
-            assertTrue(round < 500 || allocated < 64 * 1024 + 8L * input.length,
-                    "seed " + seed + " round " + round + ": decoding " + input.length + " bytes allocated " + allocated);
+            long limit = 64 * 1024 + 8L * input.length;
+            if (round >= 500 && allocated >= limit) {
+                // a first run through some code path pays for class loading and compilation:
+                // measure the same input once more and judge that
+                EmbeddedChannel again = channel(views);
+                allocated = decode(again, input, chunks, threads, tid, seed, round);
+                releaseAll(again);
+                assertTrue(allocated < limit,
+                        "seed " + seed + " round " + round + ": decoding " + input.length + " bytes allocated " + allocated);
+            }
         }
         System.out.println("FrameDecoderFuzzTest: " + frames + " frames, " + failures + " failures");
         assertTrue(frames > 1000, "the fuzzer should also produce valid frames");
@@ -93,7 +89,7 @@ class FrameDecoderFuzzTest {
         for (Frame expected : SampleFrames.all()) {
             FrameCodecTest.assertSameFrame(expected, ch.readInbound());
         }
-        assertEquals(null, (Object) ch.readInbound());
+        assertNull(ch.readInbound());
         ch.finishAndReleaseAll();
     }
 
@@ -113,7 +109,8 @@ class FrameDecoderFuzzTest {
         assertEquals(java.util.Map.of("a", "b"), HeadersCodec.decode(bytes(v.headers())));
         assertEquals(java.nio.ByteBuffer.wrap("payload".getBytes()), v.payload());
         assertEquals(1 + 7 + bytes(v.headers()).length, v.size());
-        assertEquals(new Frame.Ping(1), (Object) ch.readInbound());
+        Object ping = ch.readInbound();
+        assertEquals(new Frame.Ping(1), ping);
         v.release();
         ch.finishAndReleaseAll();
         assertEquals(0, buf.refCnt(), "the view's retain was returned");
@@ -138,7 +135,7 @@ class FrameDecoderFuzzTest {
         ByteBuf later = Unpooled.buffer();
         FrameCodec.encode(new Frame.Ping(2), later);
         ch.writeInbound(later);
-        assertEquals(null, (Object) ch.readInbound());
+        assertNull(ch.readInbound());
         ch.finishAndReleaseAll();
     }
 
@@ -151,7 +148,8 @@ class FrameDecoderFuzzTest {
         DecodeFailure f = ch.readInbound();
         assertEquals(ErrorCode.UNKNOWN_FRAME, f.code());
         assertEquals(false, f.fatal());
-        assertEquals(new Frame.Ping(3), (Object) ch.readInbound());
+        Object next = ch.readInbound();
+        assertEquals(new Frame.Ping(3), next);
         ch.finishAndReleaseAll();
     }
 
@@ -164,7 +162,53 @@ class FrameDecoderFuzzTest {
         DecodeFailure f = ch.readInbound();
         assertEquals(ErrorCode.MALFORMED_FRAME, f.code());
         assertTrue(f.fatal());
-        assertEquals(null, (Object) ch.readInbound());
+        assertNull(ch.readInbound());
+        ch.finishAndReleaseAll();
+    }
+
+    private static EmbeddedChannel channel(boolean views) {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        // unpooled heap buffers, so the decoder's cumulation shows in the allocation count
+        ch.config().setAllocator(new UnpooledByteBufAllocator(false));
+        ch.pipeline().addLast(new FrameDecoder(MAX_FRAME, views));
+        return ch;
+    }
+
+    /** Split points: the input arrives in random chunks, as TCP would deliver it. */
+    private static int[] chunks(Random r, int length) {
+        java.util.List<Integer> sizes = new java.util.ArrayList<>();
+        int at = 0;
+        while (at < length) {
+            int n = 1 + r.nextInt(Math.min(length - at, 512));
+            sizes.add(n);
+            at += n;
+        }
+        return sizes.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Feeds {@code input} in {@code chunks}; returns the bytes this thread allocated doing it. */
+    private static long decode(EmbeddedChannel ch, byte[] input, int[] chunks,
+                               com.sun.management.ThreadMXBean threads, long tid, long seed, int round) {
+        long before = threads.getThreadAllocatedBytes(tid);
+        try {
+            int at = 0;
+            for (int n : chunks) {
+                ch.writeInbound(Unpooled.wrappedBuffer(input, at, n));
+                at += n;
+            }
+        } catch (Throwable t) {
+            fail("seed " + seed + " round " + round + ": decoder threw " + t, t);
+        }
+        return threads.getThreadAllocatedBytes(tid) - before;
+    }
+
+    private static void releaseAll(EmbeddedChannel ch) {
+        Object out;
+        while ((out = ch.readInbound()) != null) {
+            if (out instanceof PublishView v) {
+                v.release();
+            }
+        }
         ch.finishAndReleaseAll();
     }
 

@@ -39,7 +39,7 @@ import java.util.concurrent.locks.LockSupport;
  * </pre>
  * Options: {@code --size 100 --count N --warmup N --window BYTES --rate 10000 --lat-seconds 10
  * --skip-tput --skip-lat --embedded --inflight 4096 --io-threads 0 --durability os|interval|commit
- * --server HOST:PORT --server-jfr FILE}. CPU figures: {@code cpu_us_per_msg} is this JVM's CPU
+ * --server HOST:PORT --server-jfr FILE --one-client}. CPU figures: {@code cpu_us_per_msg} is this JVM's CPU
  * (clients; also the server with {@code --embedded}) less the producer thread, per message;
  * {@code server_cpu_us_per_msg} the server process's, from /proc.
  * Prints {@code RESULT ...} lines.
@@ -144,9 +144,12 @@ public final class BusE2EBench {
         }
         Process childProcess = child;
         BusServer embeddedServer = server;
-        try (BusClient sub = BusClient.connect(ClientOptions.builder().servers(address).name("bench-sub").build());
-             BusClient pub = BusClient.connect(ClientOptions.builder().servers(address).name("bench-pub")
-                     .maxInFlight(inflight).build())) {
+        boolean oneClient = a.containsKey("one-client"); // publisher and subscriber share one connection
+        try (BusClient sub = BusClient.connect(ClientOptions.builder().servers(address).name("bench-sub")
+                     .maxInFlight(inflight).build());
+             BusClient second = oneClient ? null : BusClient.connect(ClientOptions.builder().servers(address)
+                     .name("bench-pub").maxInFlight(inflight).build())) {
+            BusClient pub = oneClient ? sub : second;
             Subscription s = sub.subscribe(TOPIC, StartPosition.now(), m -> {
                 byte[] b = m.payload();
                 if (m.seq() != lastSeq + 1 && lastSeq != 0) {

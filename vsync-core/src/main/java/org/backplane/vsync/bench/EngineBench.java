@@ -1,0 +1,293 @@
+package org.backplane.vsync.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.HdrHistogram.Histogram;
+
+import org.backplane.vsync.api.Delivery;
+import org.backplane.vsync.api.Group;
+import org.backplane.vsync.api.GroupListener;
+import org.backplane.vsync.api.Ordering;
+import org.backplane.vsync.api.VsyncConfig;
+import org.backplane.vsync.api.VsyncNode;
+
+/**
+ * The engine benchmark: {@code N} members (default 3) in {@code N} JVMs on loopback, every member
+ * multicasting messages of {@code size} bytes (default 1 KiB) as fast as its send window allows,
+ * first ABCAST, then CBCAST. Reports, per phase, the messages each member delivers per second
+ * (the figure JGroups' MPerf reports per node), the MB/s that is, the cluster's send rate, and the
+ * sender-side latency (multicast call to own delivery) percentiles from HdrHistogram.
+ *
+ * <pre>
+ * java -cp vsync-core.jar:deps/* org.backplane.vsync.bench.EngineBench [--members 3] [--size 1024] [--seconds 20] [--warmup 5]
+ * </pre>
+ *
+ * Runs in the calling thread; starts and ends its child JVMs itself.
+ */
+public final class EngineBench {
+
+    private EngineBench() {
+    }
+
+    /** Entry point; see the class comment for options. */
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("--child")) {
+            child(args);
+            return;
+        }
+        int members = 3;
+        int size = 1024;
+        int seconds = 20;
+        int warmup = 5;
+        int batch = 256;
+        List<String> phases = List.of("ABCAST", "CBCAST");
+        int rate = 0;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--members" -> members = Integer.parseInt(args[++i]);
+                case "--size" -> size = Integer.parseInt(args[++i]);
+                case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                case "--batch" -> batch = Integer.parseInt(args[++i]);
+                case "--phases" -> phases = List.of(args[++i].split(","));
+                case "--rate" -> rate = Integer.parseInt(args[++i]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + " (use --members N --size BYTES --seconds S --warmup S --batch K --phases ABCAST,CBCAST"
+                        + " --rate MSGS_PER_S_PER_MEMBER)");
+            }
+        }
+        coordinate(members, size, seconds, warmup, batch, phases, rate);
+    }
+
+    private record Child(Process process, Writer stdin, BlockingQueue<String> lines) {
+        void send(String s) throws IOException {
+            stdin.write(s + "\n");
+            stdin.flush();
+        }
+
+        String await(String prefix, long seconds) throws InterruptedException {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            while (System.nanoTime() < end) {
+                String l = lines.poll(100, TimeUnit.MILLISECONDS);
+                if (l != null && l.startsWith(prefix)) {
+                    return l;
+                }
+            }
+            throw new IllegalStateException("timed out waiting for " + prefix);
+        }
+    }
+
+    private static void coordinate(int members, int size, int seconds, int warmup, int batch, List<String> phases,
+                                   int rate) throws Exception {
+        System.out.printf("engine bench: %d members (JVMs) on loopback, %d B messages, every member sending %s, "
+                + "%d s measured after %d s warm-up, hand-over batch %d%n", members, size,
+                rate > 0 ? rate + " msgs/s" : "as fast as its window allows", seconds, warmup, rate > 0 ? 1 : batch);
+        List<Child> children = new ArrayList<>();
+        int seedPort = freePort();
+        try {
+            for (int i = 0; i < members; i++) {
+                int port = i == 0 ? seedPort : freePort();
+                List<String> cmd = new ArrayList<>(List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xms512m", "-Xmx1g", "-XX:+UseParallelGC"));
+                String extra = System.getenv("BENCH_CHILD_OPTS");
+                if (extra != null && !extra.isBlank()) {
+                    cmd.addAll(List.of(extra.replace("%i", Integer.toString(i)).trim().split("\\s+")));
+                }
+                cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
+                        EngineBench.class.getName(), "--child", "m" + i, Integer.toString(port),
+                        Integer.toString(seedPort), Integer.toString(members), Integer.toString(size),
+                        Integer.toString(batch)));
+                Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                BlockingQueue<String> q = new LinkedBlockingQueue<>();
+                Thread t = new Thread(() -> {
+                    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
+                        String l;
+                        while ((l = r.readLine()) != null) {
+                            q.add(l);
+                        }
+                    } catch (IOException ignored) {
+                        // child ended
+                    }
+                });
+                t.setDaemon(true);
+                t.start();
+                Child c = new Child(p, new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8), q);
+                children.add(c);
+                if (i == 0) {
+                    c.await("JOINED", 60);
+                }
+            }
+            for (Child c : children) {
+                c.await("READY", 120);
+            }
+            for (String phase : phases) {
+                for (Child c : children) {
+                    c.send("GO " + phase + " " + warmup + " " + seconds + " " + rate);
+                }
+                double perNode = 0;
+                double sendRate = 0;
+                Histogram merged = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+                for (Child c : children) {
+                    String[] f = c.await("RESULT", seconds + warmup + 120L).split(" ");
+                    perNode += Double.parseDouble(f[2]);
+                    sendRate += Double.parseDouble(f[3]);
+                    merged.add(Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(f[4])), 0));
+                }
+                perNode /= members;
+                System.out.printf("RESULT engine=%s members=%d size=%d per_node_delivered_msgs_per_s=%.0f MB_per_s=%.1f "
+                                + "cluster_delivered_msgs_per_s=%.0f (as MPerf Average/cluster) cluster_sent_msgs_per_s=%.0f "
+                                + "latency_us p50=%.0f p90=%.0f p99=%.0f p999=%.0f max=%.0f%n",
+                        phase, members, size, perNode, perNode * size / 1e6, perNode * members, sendRate,
+                        merged.getValueAtPercentile(50) / 1e3, merged.getValueAtPercentile(90) / 1e3,
+                        merged.getValueAtPercentile(99) / 1e3, merged.getValueAtPercentile(99.9) / 1e3,
+                        merged.getMaxValue() / 1e3);
+            }
+            for (Child c : children) {
+                c.send("EXIT");
+            }
+            for (Child c : children) {
+                c.process().waitFor(20, TimeUnit.SECONDS);
+            }
+        } finally {
+            for (Child c : children) {
+                c.process().destroyForcibly();
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Child mode: one member. Args: --child name port seedPort members size batch. */
+    private static void child(String[] a) throws Exception {
+        String name = a[1];
+        int port = Integer.parseInt(a[2]);
+        int seedPort = Integer.parseInt(a[3]);
+        int members = Integer.parseInt(a[4]);
+        int size = Integer.parseInt(a[5]);
+        int batch = Integer.parseInt(a[6]);
+        VsyncConfig cfg = VsyncConfig.DEFAULTS.withFailureDetection(Duration.ofMillis(500), Duration.ofSeconds(10));
+        VsyncNode.Builder b = VsyncNode.builder(name).listen("127.0.0.1", port).config(cfg);
+        if (port != seedPort) {
+            b.seeds(List.of(new InetSocketAddress("127.0.0.1", seedPort)));
+        }
+        VsyncNode node = b.start();
+        Counter counter = new Counter(node);
+        Group g = node.join("bench", counter);
+        g.joined().get(60, TimeUnit.SECONDS);
+        System.out.println("JOINED");
+        while (g.view() == null || g.view().size() < members) {
+            Thread.sleep(20);
+        }
+        System.out.println("READY");
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
+        String line;
+        while ((line = in.readLine()) != null) {
+            String[] f = line.split(" ");
+            if (f[0].equals("EXIT")) {
+                break;
+            }
+            Ordering ordering = Ordering.valueOf(f[1]);
+            int warmup = Integer.parseInt(f[2]);
+            int seconds = Integer.parseInt(f[3]);
+            int rate = Integer.parseInt(f[4]);
+            int perHandOver = rate > 0 ? 1 : batch;
+            long intervalNs = rate > 0 ? 1_000_000_000L / rate : 0;
+            long start = System.nanoTime();
+            long measureFrom = start + TimeUnit.SECONDS.toNanos(warmup);
+            long measureTo = measureFrom + TimeUnit.SECONDS.toNanos(seconds);
+            counter.window(measureFrom, measureTo);
+            long sentInWindow = 0;
+            long nextAt = start;
+            while (System.nanoTime() < measureTo) {
+                if (intervalNs > 0) {
+                    nextAt += intervalNs;
+                    long wait = nextAt - System.nanoTime();
+                    if (wait > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    }
+                }
+                List<byte[]> msgs = new ArrayList<>(perHandOver);
+                long now = System.nanoTime();
+                for (int i = 0; i < perHandOver; i++) {
+                    byte[] p = new byte[size];
+                    ByteBuffer.wrap(p).putLong(now).putInt(node.self().node().hashCode());
+                    msgs.add(p);
+                }
+                g.multicastAll(ordering, msgs, false);
+                if (now >= measureFrom) {
+                    sentInWindow += perHandOver;
+                }
+            }
+            Thread.sleep(2000); // drain
+            double perSecond = counter.deliveredInWindow() / (double) seconds;
+            ByteBuffer enc = ByteBuffer.allocate(counter.latency.getNeededByteBufferCapacity());
+            counter.latency.encodeIntoCompressedByteBuffer(enc);
+            enc.flip();
+            byte[] bytes = new byte[enc.remaining()];
+            enc.get(bytes);
+            System.out.printf("RESULT %s %.1f %.1f %s%n", ordering, perSecond, sentInWindow / (double) seconds,
+                    Base64.getEncoder().encodeToString(bytes));
+            System.out.flush();
+            counter.latency.reset();
+        }
+        node.close();
+        System.exit(0);
+    }
+
+    /** Counts deliveries in the measured window and records own messages' latency. Delivery thread only. */
+    private static final class Counter implements GroupListener {
+        final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+        final int me;
+        volatile long from = Long.MAX_VALUE;
+        volatile long to = Long.MAX_VALUE;
+        volatile long inWindow;
+
+        Counter(VsyncNode node) {
+            this.me = node.self().node().hashCode();
+        }
+
+        void window(long fromNs, long toNs) {
+            inWindow = 0;
+            from = fromNs;
+            to = toNs;
+        }
+
+        long deliveredInWindow() {
+            return inWindow;
+        }
+
+        @Override
+        public void onDeliver(Delivery d) {
+            long now = System.nanoTime();
+            if (now >= from && now < to) {
+                inWindow++;
+                ByteBuffer b = ByteBuffer.wrap(d.payload());
+                long sentAt = b.getLong();
+                if (b.getInt() == me) {
+                    latency.recordValue(Math.min(now - sentAt, latency.getHighestTrackableValue()));
+                }
+            }
+        }
+    }
+}
