@@ -47,8 +47,7 @@ class BusCliIT {
         address = "127.0.0.1:" + port;
         env = Map.of("BUS_SERVERS", address);
         Files.createDirectories(work.resolve("shared"));
-        server = BusProcess.start(work.resolve("shared"), "server", "--listen", address, "--data-dir", "data");
-        server.awaitListening(port, 60_000);
+        server = BusProcess.startServer(work.resolve("shared"), port, "--data-dir", "data");
     }
 
     @AfterAll
@@ -226,8 +225,7 @@ class BusCliIT {
         String addr = "127.0.0.1:" + port;
         Map<String, String> e = Map.of("BUS_SERVERS", addr);
         List<String> expected = new ArrayList<>();
-        try (BusProcess first = BusProcess.start(dir, "server", "--listen", addr)) {
-            first.awaitListening(port, 60_000);
+        try (BusProcess first = BusProcess.startServer(dir, port)) {
             String lines = IntStream.rangeClosed(1, 300).mapToObj(i -> "posting " + i).collect(Collectors.joining("\n"));
             expected.addAll(List.of(lines.split("\n")));
             Cli.Result post = Cli.run(lines, e, "post", "/CLI/KEEP");
@@ -240,8 +238,7 @@ class BusCliIT {
             assertTrue(log.contains("stopped: 300 postings stored"), log);
         }
         assertTrue(Files.isDirectory(dir.resolve("bus-data")), "default data directory ./bus-data");
-        try (BusProcess second = BusProcess.start(dir, "server", "--listen", addr)) {
-            second.awaitListening(port, 60_000);
+        try (BusProcess second = BusProcess.startServer(dir, port)) {
             Cli.Result tail = Cli.run(e, "tail", "/CLI/KEEP", "--from-start", "--count", "300", "--json");
             assertEquals(0, tail.exitCode(), tail::toString);
             List<String> got = new ArrayList<>();
@@ -265,17 +262,15 @@ class BusCliIT {
         int port = BusProcess.freePort();
         String addr = "127.0.0.1:" + port;
         Map<String, String> e = Map.of("BUS_SERVERS", addr);
-        BusProcess first = BusProcess.start(dir, "server", "--listen", addr);
+        BusProcess first = BusProcess.startServer(dir, port);
         try (first) {
-            first.awaitListening(port, 60_000);
             assertEquals(0, Cli.run("a1\na2\n", e, "post", "/CLI/FOLLOW").exitCode());
             CompletableFuture<Cli.Result> tail = CompletableFuture.supplyAsync(
                     () -> Cli.run(e, "tail", "/CLI/FOLLOW", "--from-start", "--count", "4"));
             Await.until(() -> subscriptions(e) == 1, 30_000, "tail to subscribe");
             first.terminate();
             assertEquals(0, first.waitFor(60));
-            try (BusProcess second = BusProcess.start(dir, "server", "--listen", addr)) {
-                second.awaitListening(port, 60_000);
+            try (BusProcess second = BusProcess.startServer(dir, port)) {
                 assertEquals(0, Cli.run("b3\nb4\nb5\n", e, "post", "/CLI/FOLLOW").exitCode());
                 Cli.Result r = tail.get(60, TimeUnit.SECONDS);
                 assertEquals(0, r.exitCode(), r::toString);

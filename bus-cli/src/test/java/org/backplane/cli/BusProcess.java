@@ -55,6 +55,21 @@ final class BusProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts {@code bus server --listen 127.0.0.1:PORT [options]} in {@code workDir} and waits
+     * until it accepts connections.
+     */
+    static BusProcess startServer(Path workDir, int port, String... options) {
+        String[] args = new String[options.length + 3];
+        args[0] = "server";
+        args[1] = "--listen";
+        args[2] = "127.0.0.1:" + port;
+        System.arraycopy(options, 0, args, 3, options.length);
+        BusProcess p = start(workDir, args);
+        p.awaitListening(port, 60_000);
+        return p;
+    }
+
     /** Runs {@code bus args...} to completion with {@code stdin}, at most {@code timeoutSeconds}. */
     static Cli.Result run(Path workDir, String stdin, long timeoutSeconds, String... args) throws InterruptedException {
         try (BusProcess p = start(workDir, args)) {
