@@ -6,6 +6,7 @@ import org.backplane.client.StartPosition;
 import org.backplane.client.Subscription;
 
 import java.io.PrintWriter;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -189,12 +190,15 @@ public final class TradingSample {
     /** The last index value on the index topic, read back with a "last 1" subscription; -1 if none. */
     private static long lastPostedIndex(BusClient client) throws InterruptedException {
         CompletableFuture<String> last = new CompletableFuture<>();
-        try (Subscription s = client.subscribe(IndexCalculator.TOPIC, StartPosition.lastN(1),
-                m -> last.complete(m.payloadAsText()))) {
+        Subscription s = client.subscribe(IndexCalculator.TOPIC, StartPosition.lastN(1),
+                m -> last.complete(m.payloadAsText()));
+        try {
             String text = last.get(5, TimeUnit.SECONDS);
-            return new java.math.BigDecimal(text.substring(text.indexOf(' ') + 1)).movePointRight(2).longValueExact();
+            return new BigDecimal(text.substring(text.indexOf(' ') + 1)).movePointRight(2).longValueExact();
         } catch (ExecutionException | TimeoutException e) {
             return -1;
+        } finally {
+            s.close();
         }
     }
 
