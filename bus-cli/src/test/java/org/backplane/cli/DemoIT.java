@@ -49,6 +49,34 @@ class DemoIT {
         assertTrue(lingering.isEmpty() || awaitGone(), "threads left running: " + lingering);
     }
 
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void salaryDemoShowsStateTransferToANewReplicaAndEndsWithAgreement() {
+        Cli.Result r = Cli.run("demo", "salary");
+        assertEquals(0, r.exitCode(), r::toString);
+        String out = r.out();
+        assertTrue(out.contains("three replicas up"), out);
+        assertTrue(out.contains("crashing replica-2"), out);
+        Matcher tables = Pattern.compile("\\[salary\\] (replica-\\d)#\\d+ \\(view \\d+\\) table (\\{.*\\})").matcher(out);
+        List<String> finalTables = new java.util.ArrayList<>();
+        List<String> replicas = new java.util.ArrayList<>();
+        while (tables.find()) {
+            replicas.add(tables.group(1));
+            finalTables.add(tables.group(2));
+        }
+        assertEquals(List.of("replica-1", "replica-3", "replica-4"), replicas, out);
+        assertEquals(1, finalTables.stream().distinct().count(), out);
+        assertEquals("{alice=125000, bob=105000, carol=101500, dave=88000}", finalTables.get(0), out);
+        assertTrue(out.contains("all replicas agree; the new replica got the table by state transfer"), out);
+    }
+
+    @Test
+    void anUnknownSampleIsAUsageError() {
+        Cli.Result r = Cli.run("demo", "poker");
+        assertEquals(2, r.exitCode(), r::toString);
+        assertTrue(r.err().contains("poker"), r::toString);
+    }
+
     private static boolean awaitGone() {
         Await.until(() -> Thread.getAllStackTraces().keySet().stream()
                 .noneMatch(t -> t.isAlive() && !t.isDaemon() && t.getName().startsWith("bus-")), 10_000,

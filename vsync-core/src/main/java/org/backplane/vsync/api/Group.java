@@ -22,7 +22,11 @@ public interface Group {
     /** The view this member has installed most recently, or {@code null} while it is joining. */
     View view();
 
-    /** Completes with the first view this member installs (exceptionally if the join is abandoned). */
+    /**
+     * Completes with the first view this member installs, after the listener's
+     * {@link GroupListener#onView} for it has returned (exceptionally if the join is abandoned).
+     * Completed on the group's delivery thread.
+     */
     CompletableFuture<View> joined();
 
     /**

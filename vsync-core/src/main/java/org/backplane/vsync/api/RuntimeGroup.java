@@ -313,8 +313,12 @@ final class RuntimeGroup implements Group, GroupSink, Delivery.ReplyChannel {
         try {
             if (o instanceof ViewChange vc) {
                 view = vc.view();
-                joined.complete(vc.view());
-                listener.onView(vc);
+                try {
+                    listener.onView(vc);
+                } finally {
+                    // after the listener has seen the view: whoever waits on joined() finds it there
+                    joined.complete(vc.view());
+                }
             } else if (o instanceof Done d) {
                 if (d.failure() == null) {
                     d.future().complete(d.replies());
