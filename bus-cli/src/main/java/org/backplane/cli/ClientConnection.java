@@ -3,9 +3,15 @@ package org.backplane.cli;
 import org.backplane.client.BusClient;
 import org.backplane.client.ClientOptions;
 import org.backplane.client.ConnectionListener;
+import org.backplane.server.ServerConfig;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The options every client command shares ({@code --servers}, {@code --connect-timeout}), mixed
@@ -23,6 +29,12 @@ final class ClientConnection {
     @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = Durations.class,
             description = "How long to keep trying to reach a server before giving up (default: ${DEFAULT-VALUE}).")
     private Duration connectTimeout;
+
+    /** After this long without a server, say on stderr that the command is waiting for one. */
+    static final Duration WAITING_NOTICE_AFTER = Duration.ofSeconds(1);
+
+    @Spec(Spec.Target.MIXEE)
+    private CommandSpec command;
 
     /** The servers given on the command line or in the environment, or null if neither says. */
     String explicitServers(Invocation invocation) {
@@ -56,6 +68,21 @@ final class ClientConnection {
             // only $BUS_SERVERS gets here: --servers was checked when parsed
             throw new CliException(Invocation.SERVERS_VARIABLE + ": " + e.getMessage());
         }
-        return BusClient.connect(options);
+        AtomicBoolean connected = new AtomicBoolean();
+        if (connectTimeout.compareTo(WAITING_NOTICE_AFTER) > 0) {
+            // a server started a moment ago (./bus server &) may need a few seconds: say we wait
+            CompletableFuture.delayedExecutor(WAITING_NOTICE_AFTER.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+                if (!connected.get()) {
+                    command.commandLine().getErr().printf("bus: waiting for a server at %s (up to %s, --connect-timeout)...%n",
+                            chosen, ServerConfig.formatDuration(connectTimeout));
+                    command.commandLine().getErr().flush();
+                }
+            });
+        }
+        try {
+            return BusClient.connect(options);
+        } finally {
+            connected.set(true);
+        }
     }
 }

@@ -189,6 +189,15 @@ class BusCliIT {
         Cli.Result unreachable = Cli.run("status", "--servers", "127.0.0.1:" + closed, "--connect-timeout", "1s");
         assertOneLineError(unreachable, "could not connect to 127.0.0.1:" + closed);
 
+        // a longer wait says on stderr, after a second, that it is waiting, then fails the same way
+        Cli.Result waited = Cli.run("status", "--servers", "127.0.0.1:" + closed, "--connect-timeout", "2500ms");
+        assertEquals(1, waited.exitCode(), waited::toString);
+        List<String> lines = waited.err().lines().toList();
+        assertEquals(2, lines.size(), waited::toString);
+        assertEquals("bus: waiting for a server at 127.0.0.1:" + closed + " (up to 2500ms, --connect-timeout)...",
+                lines.get(0), waited::toString);
+        assertTrue(lines.get(1).startsWith("bus: could not connect to 127.0.0.1:" + closed), waited::toString);
+
         Cli.Result badTopic = Cli.run(env, "post", "NO-SLASH", "x");
         assertOneLineError(badTopic, "must start with '/'");
         assertOneLineError(Cli.run(env, "post", "/A/*/B", "x"), "'*' only in subscription patterns");
