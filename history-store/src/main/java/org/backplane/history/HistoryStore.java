@@ -102,18 +102,19 @@ public final class HistoryStore implements AutoCloseable {
     this.config = config;
     Files.createDirectories(config.dataDir());
     this.logDir = config.dataDir().resolve(LOG_DIR);
-    this.rollCycle = rollCycleFor(config.rollPeriod());
-    this.cycleFileFormat = DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC);
     this.topics = new TopicTable(config.dataDir().resolve(TOPICS_FILE), config.retention());
     this.producers = new ProducerTable(config.producerWindow());
-    this.dropPlain = (seq, pos, size) -> ledger.removed(rollCycle.toCycle(pos), false);
-    this.dropCompacted = (seq, pos, size) -> ledger.removed(rollCycle.toCycle(pos), true);
     long t0 = System.nanoTime();
     this.queue = SingleChronicleQueueBuilder.binary(logDir)
-        .rollCycle(rollCycle)
+        .rollCycle(rollCycleFor(config.rollPeriod()))
         .timeProvider(() -> config.clock().millis())
         .timeoutMS(Math.max(1, config.recoveryTimeout().toMillis()))
         .build();
+    // an existing log keeps the cycle it was created with (Chronicle reads it from its metadata)
+    this.rollCycle = queue.rollCycle();
+    this.cycleFileFormat = DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC);
+    this.dropPlain = (seq, pos, size) -> ledger.removed(rollCycle.toCycle(pos), false);
+    this.dropCompacted = (seq, pos, size) -> ledger.removed(rollCycle.toCycle(pos), true);
     this.appender = queue.createAppender();
     this.appender.singleThreadedCheckDisabled(true);
     java.nio.file.FileStore fileStore = Files.getFileStore(logDir);
@@ -138,32 +139,31 @@ public final class HistoryStore implements AutoCloseable {
     return new HistoryStore(config);
   }
 
+  /**
+   * The roll cycle of a period: Chronicle's own file names and lengths, with a denser index
+   * ({@link LogRollCycle}) except for the 1 s test cycle and the minutely one, which already
+   * index every 4th and 16th excerpt.
+   */
   static RollCycle rollCycleFor(Duration period) {
     long s = period.getSeconds();
     if (s == 1) {
       return TestRollCycles.TEST_SECONDLY;
     } else if (s == 60) {
       return LegacyRollCycles.MINUTELY;
-    } else if (s == 300) {
-      return RollCycles.FIVE_MINUTELY;
-    } else if (s == 600) {
-      return RollCycles.TEN_MINUTELY;
-    } else if (s == 1200) {
-      return RollCycles.TWENTY_MINUTELY;
-    } else if (s == 1800) {
-      return RollCycles.HALF_HOURLY;
-    } else if (s == 3600) {
-      return RollCycles.FAST_HOURLY;
-    } else if (s == 7200) {
-      return RollCycles.TWO_HOURLY;
-    } else if (s == 14400) {
-      return RollCycles.FOUR_HOURLY;
-    } else if (s == 21600) {
-      return RollCycles.SIX_HOURLY;
-    } else if (s == 86400) {
-      return RollCycles.FAST_DAILY;
     }
-    throw new IllegalArgumentException("unsupported roll period " + period);
+    RollCycle like = switch ((int) s) {
+      case 300 -> RollCycles.FIVE_MINUTELY;
+      case 600 -> RollCycles.TEN_MINUTELY;
+      case 1200 -> RollCycles.TWENTY_MINUTELY;
+      case 1800 -> RollCycles.HALF_HOURLY;
+      case 3600 -> RollCycles.FAST_HOURLY;
+      case 7200 -> RollCycles.TWO_HOURLY;
+      case 14400 -> RollCycles.FOUR_HOURLY;
+      case 21600 -> RollCycles.SIX_HOURLY;
+      case 86400 -> RollCycles.FAST_DAILY;
+      default -> throw new IllegalArgumentException("unsupported roll period " + period);
+    };
+    return new LogRollCycle(like);
   }
 
   // ------------------------------------------------------------------ writer side

@@ -53,9 +53,55 @@ public final class AppendFollowBench {
     }
   }
 
+  /** Minor page faults of the process so far (Linux), 0 where unknown. */
+  private static long minorFaults() {
+    try {
+      String stat = Files.readString(Path.of("/proc/self/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(f[7]); // field 10 of stat: minflt
+    } catch (java.io.IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
   private static long processCpuNs() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
+  }
+
+  /**
+   * Reads everything a new cursor delivers on this thread, twice (the first pass warms up the
+   * JIT), and prints the CPU time per entry of the second.
+   */
+  private static void replay(HistoryStore store, String what, java.util.function.Supplier<HistoryCursor> open) {
+    replayOnce(store, null, open);
+    replayOnce(store, what, open);
+  }
+
+  private static void replayOnce(HistoryStore store, String what, java.util.function.Supplier<HistoryCursor> open) {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long[] n = {0};
+    long[] checksum = {0};
+    EntryHandler h = e -> {
+      n[0]++;
+      checksum[0] += e.seq() + e.payloadLength();
+    };
+    long t0 = System.nanoTime();
+    long faults0 = minorFaults();
+    long cpu0 = threads.getCurrentThreadCpuTime();
+    try (HistoryCursor c = open.get()) {
+      while (c.poll(h, 1024) > 0) {
+        // to the end
+      }
+    }
+    long cpu = threads.getCurrentThreadCpuTime() - cpu0;
+    long ns = System.nanoTime() - t0;
+    long faults = minorFaults() - faults0;
+    if (what == null) {
+      return;
+    }
+    System.out.printf("%s: %,d entries, %.0f ns cpu per entry, %,.0f entries/s, %.2f page faults per entry%n",
+        what, n[0], cpu / (double) Math.max(1, n[0]), n[0] * 1e9 / ns, faults / (double) Math.max(1, n[0]));
   }
 
   private static void run(Path dir, long entries, int topics, String kind) throws Exception {
@@ -146,6 +192,12 @@ public final class AppendFollowBench {
             kind, readNs / 1e9, (readNs - appendNs) / 1e6);
       }
       System.out.printf("heap in use after GC (index + everything): %,d bytes for %,d entries%n", heap, total);
+      replay(store, "replay, one-topic cursor on 1 of " + topics + " topics",
+          () -> store.openCursor("/bench/0", StartPosition.BEGINNING));
+      replay(store, "replay, pattern cursor matching 1 of " + topics + " topics",
+          () -> store.openCursor("/bench/0"::equals, StartPosition.BEGINNING));
+      replay(store, "replay, pattern cursor matching all " + topics + " topics",
+          () -> store.openCursor(n -> n.startsWith("/bench/"), StartPosition.BEGINNING));
     }
     long t1 = System.nanoTime();
     try (HistoryStore store = HistoryStore.open(config)) {
