@@ -88,6 +88,7 @@ public final class HistoryStore implements AutoCloseable {
   private volatile Thread writer;
 
   // writer state
+  private final byte[] header = new byte[HEADER_BYTES];
   private long lastAppendedIndex = -1;
   private boolean uncommitted;
   private long lastForceMillis;
@@ -261,21 +262,13 @@ public final class HistoryStore implements AutoCloseable {
     return pos;
   }
 
-  /** Writes the fixed 52-byte record header ({@link RecordLayout}). */
-  private static void writeHeader(Bytes<?> b, byte kind, int topicId, long seq, long timestampMillis,
-                                  long producerId, long producerSeq, int keyLength, int headersLength,
-                                  int payloadLength) {
-    b.writeByte(kind);
-    b.writeByte((byte) 0);
-    b.writeShort((short) 0);
-    b.writeInt(topicId);
-    b.writeLong(seq);
-    b.writeLong(timestampMillis);
-    b.writeLong(producerId);
-    b.writeLong(producerSeq);
-    b.writeInt(keyLength);
-    b.writeInt(headersLength);
-    b.writeInt(payloadLength);
+  /** Writes the fixed 52-byte record header ({@link RecordLayout}) with one bulk copy. */
+  private void writeHeader(Bytes<?> b, byte kind, int topicId, long seq, long timestampMillis,
+                           long producerId, long producerSeq, int keyLength, int headersLength,
+                           int payloadLength) {
+    RecordLayout.encodeHeader(header, kind, topicId, seq, timestampMillis, producerId, producerSeq,
+        keyLength, headersLength, payloadLength);
+    b.write(header, 0, HEADER_BYTES);
   }
 
   private static IOException asIo(Throwable e) {
