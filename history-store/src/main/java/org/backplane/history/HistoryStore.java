@@ -85,6 +85,19 @@ public final class HistoryStore implements AutoCloseable {
   private final Checkpointer checkpointer;
   private ExcerptTailer maintenanceTailer;
   private volatile boolean closed;
+  /** Log position of the last entry indexed: every entry at or before it is in its topic's index. */
+  @SuppressWarnings("unused")
+  private long indexedUpTo = -1;
+  private static final java.lang.invoke.VarHandle INDEXED_UP_TO;
+
+  static {
+    try {
+      INDEXED_UP_TO = java.lang.invoke.MethodHandles.lookup()
+          .findVarHandle(HistoryStore.class, "indexedUpTo", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
   private volatile Thread writer;
 
   // writer state
@@ -288,6 +301,7 @@ public final class HistoryStore implements AutoCloseable {
   /** Indexes a newly written entry and applies count/bytes limits and compaction. */
   void indexed(TopicState t, long seq, long pos, int size, long timestampMillis, ByteBuffer key) {
     t.index.add(seq, pos, size, timestampMillis);
+    INDEXED_UP_TO.setRelease(this, pos);
     ledger.added(rollCycle.toCycle(pos), t.compacted());
     if (t.compacted()) {
       compact(t, seq, size, key);
@@ -454,12 +468,12 @@ public final class HistoryStore implements AutoCloseable {
     int current = Math.max(appender.cycle(), queue.cycle());
     List<Integer> deletable = new ArrayList<>();
     boolean relocated = false;
-    for (Map.Entry<Integer, long[]> e : ledger.view().entrySet()) {
-      int cycle = e.getKey();
+    // a copy of the cycles: relocating adds the cycle its copies go to
+    for (int cycle : new ArrayList<>(ledger.view().keySet())) {
       if (cycle >= current) {
         break;
       }
-      long[] c = e.getValue();
+      long[] c = ledger.view().get(cycle);
       if (c[0] > 0 && c[0] == c[1] && !relocated) {
         relocateCompactedFrom(cycle);
         relocated = true;
@@ -558,6 +572,9 @@ public final class HistoryStore implements AutoCloseable {
       ledger.added(rollCycle.toCycle(newPositions[i]), true);
     }
     t.index.replaceRetained(seqs, newPositions, sizes, n);
+    if (n > 0) {
+      INDEXED_UP_TO.setRelease(this, Math.max(indexedUpTo(), newPositions[n - 1]));
+    }
     log.info("history: relocated {} retained entries of compacted topic {} to the head of the log",
         n, t.name);
   }
@@ -610,7 +627,15 @@ public final class HistoryStore implements AutoCloseable {
     checkOpen();
     Objects.requireNonNull(topicFilter, "topicFilter");
     Objects.requireNonNull(start, "start");
-    return register(new FilterCursor(this, topicFilter, start));
+    return register(new FilterCursor(this, topicFilter, start, FilterCursor.Mode.AUTO));
+  }
+
+  /** Tests: a filter cursor that scans or merges as told (README "Reading"). */
+  FilterCursor openCursor(Predicate<String> topicFilter, StartPosition start, FilterCursor.Mode mode) {
+    checkOpen();
+    FilterCursor c = new FilterCursor(this, topicFilter, start, mode);
+    register(c);
+    return c;
   }
 
   /**
@@ -776,6 +801,15 @@ public final class HistoryStore implements AutoCloseable {
     return t;
   }
 
+  /**
+   * Any thread: the log position of the last entry indexed. Read before looking at topic
+   * indexes, it bounds what a merging cursor may deliver: every entry at or before it is
+   * already in its topic's index (release/acquire), so none can appear there later.
+   */
+  long indexedUpTo() {
+    return (long) INDEXED_UP_TO.getAcquire(this);
+  }
+
   /** Writer: the log index of the last record written (-1 for none). */
   long lastAppendedIndex() {
     return lastAppendedIndex;
@@ -784,6 +818,7 @@ public final class HistoryStore implements AutoCloseable {
   /** Recovery: the last record found in the log. */
   void lastAppendedIndex(long index) {
     lastAppendedIndex = index;
+    INDEXED_UP_TO.setRelease(this, Math.max(indexedUpTo(), index));
   }
 
   void cursorClosed(LogCursor c) {
