@@ -196,6 +196,10 @@ public final class AppendFollowBench {
           () -> store.openCursor("/bench/0", StartPosition.BEGINNING));
       replay(store, "replay, pattern cursor matching 1 of " + topics + " topics",
           () -> store.openCursor("/bench/0"::equals, StartPosition.BEGINNING));
+      for (int k : new int[] {5, 10}) {
+        replay(store, "replay, pattern cursor matching " + k + " of " + topics + " topics",
+            () -> store.openCursor(n -> Integer.parseInt(n.substring(7)) < k, StartPosition.BEGINNING));
+      }
       replay(store, "replay, pattern cursor matching all " + topics + " topics",
           () -> store.openCursor(n -> n.startsWith("/bench/"), StartPosition.BEGINNING));
     }
