@@ -150,6 +150,7 @@ public final class HistoryStore implements AutoCloseable {
    */
   public static HistoryStore open(HistoryConfig config) throws IOException {
     Objects.requireNonNull(config, "config");
+    ChronicleSetup.apply();
     return new HistoryStore(config);
   }
 
