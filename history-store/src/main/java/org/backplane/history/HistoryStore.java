@@ -228,6 +228,11 @@ public final class HistoryStore implements AutoCloseable {
   /** Writes, indexes and remembers for dedup one entry with the given seq. */
   private void appendAt(TopicState t, long seq, long timestampMillis, long producerId,
                         long producerSeq, ByteBuffer key, ByteBuffer headers, ByteBuffer payload) {
+    // AtTime binary-searches a topic's timestamps: the caller stamps them non-decreasing per
+    // topic (the server stamps each batch with max(now, previous)); checked under -ea (tests)
+    assert timestampMillis >= t.index.lastTimestampMillis() || t.index.lastSeq() == 0
+        : "timestamps must not decrease within a topic: " + t.name + " had " + t.index.lastTimestampMillis()
+        + ", got " + timestampMillis;
     long pos = write(KIND_ENTRY, t, seq, timestampMillis, producerId, producerSeq, key, headers, payload);
     int size = RecordLayout.storedBytes(key == null ? -1 : key.remaining(),
         headers == null ? -1 : headers.remaining(), payload.remaining());

@@ -90,7 +90,7 @@ class CheckpointTest {
       long first = segmentFileBytes();
       // 100,000 slots of 8 bytes, less the last (inline) segment
       assertTrue(first > 700_000 && first < 820_000, "first checkpoint wrote " + first + " bytes");
-      for (int i = 0; i < 10_000; i++) {
+      for (int i = 100_000; i < 110_000; i++) {
         store.append(t, i, 0, 0, null, null, payload);
       }
       checkpoint(store, 2);
@@ -116,11 +116,11 @@ class CheckpointTest {
       }
       checkpoint(store, 1);
       // overwrite keys whose entries sit in sealed, already saved segments
-      for (int i = 0; i < 5_000; i++) {
+      for (int i = 30_000; i < 35_000; i++) {
         append(store, "/k", i, "key" + rnd.nextInt(20_000), "w" + i);
       }
       checkpoint(store, 2);
-      for (int i = 0; i < 100; i++) {
+      for (int i = 35_000; i < 35_100; i++) {
         append(store, "/k", i, "key" + rnd.nextInt(20_000), "x" + i);
       }
       before = content(store);
