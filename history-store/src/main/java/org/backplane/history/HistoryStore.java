@@ -85,9 +85,23 @@ public final class HistoryStore implements AutoCloseable {
   private final Checkpointer checkpointer;
   private ExcerptTailer maintenanceTailer;
   private volatile boolean closed;
+  /** Log position of the last entry indexed: every entry at or before it is in its topic's index. */
+  @SuppressWarnings("unused")
+  private long indexedUpTo = -1;
+  private static final java.lang.invoke.VarHandle INDEXED_UP_TO;
+
+  static {
+    try {
+      INDEXED_UP_TO = java.lang.invoke.MethodHandles.lookup()
+          .findVarHandle(HistoryStore.class, "indexedUpTo", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
   private volatile Thread writer;
 
   // writer state
+  private final byte[] header = new byte[HEADER_BYTES];
   private long lastAppendedIndex = -1;
   private boolean uncommitted;
   private long lastForceMillis;
@@ -102,18 +116,19 @@ public final class HistoryStore implements AutoCloseable {
     this.config = config;
     Files.createDirectories(config.dataDir());
     this.logDir = config.dataDir().resolve(LOG_DIR);
-    this.rollCycle = rollCycleFor(config.rollPeriod());
-    this.cycleFileFormat = DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC);
     this.topics = new TopicTable(config.dataDir().resolve(TOPICS_FILE), config.retention());
     this.producers = new ProducerTable(config.producerWindow());
-    this.dropPlain = (seq, pos, size) -> ledger.removed(rollCycle.toCycle(pos), false);
-    this.dropCompacted = (seq, pos, size) -> ledger.removed(rollCycle.toCycle(pos), true);
     long t0 = System.nanoTime();
     this.queue = SingleChronicleQueueBuilder.binary(logDir)
-        .rollCycle(rollCycle)
+        .rollCycle(rollCycleFor(config.rollPeriod()))
         .timeProvider(() -> config.clock().millis())
         .timeoutMS(Math.max(1, config.recoveryTimeout().toMillis()))
         .build();
+    // an existing log keeps the cycle it was created with (Chronicle reads it from its metadata)
+    this.rollCycle = queue.rollCycle();
+    this.cycleFileFormat = DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC);
+    this.dropPlain = (seq, pos, size) -> ledger.removed(rollCycle.toCycle(pos), false);
+    this.dropCompacted = (seq, pos, size) -> ledger.removed(rollCycle.toCycle(pos), true);
     this.appender = queue.createAppender();
     this.appender.singleThreadedCheckDisabled(true);
     java.nio.file.FileStore fileStore = Files.getFileStore(logDir);
@@ -135,35 +150,35 @@ public final class HistoryStore implements AutoCloseable {
    */
   public static HistoryStore open(HistoryConfig config) throws IOException {
     Objects.requireNonNull(config, "config");
+    ChronicleSetup.apply();
     return new HistoryStore(config);
   }
 
+  /**
+   * The roll cycle of a period: Chronicle's own file names and lengths, with a denser index
+   * ({@link LogRollCycle}) except for the 1 s test cycle and the minutely one, which already
+   * index every 4th and 16th excerpt.
+   */
   static RollCycle rollCycleFor(Duration period) {
     long s = period.getSeconds();
     if (s == 1) {
       return TestRollCycles.TEST_SECONDLY;
     } else if (s == 60) {
       return LegacyRollCycles.MINUTELY;
-    } else if (s == 300) {
-      return RollCycles.FIVE_MINUTELY;
-    } else if (s == 600) {
-      return RollCycles.TEN_MINUTELY;
-    } else if (s == 1200) {
-      return RollCycles.TWENTY_MINUTELY;
-    } else if (s == 1800) {
-      return RollCycles.HALF_HOURLY;
-    } else if (s == 3600) {
-      return RollCycles.FAST_HOURLY;
-    } else if (s == 7200) {
-      return RollCycles.TWO_HOURLY;
-    } else if (s == 14400) {
-      return RollCycles.FOUR_HOURLY;
-    } else if (s == 21600) {
-      return RollCycles.SIX_HOURLY;
-    } else if (s == 86400) {
-      return RollCycles.FAST_DAILY;
     }
-    throw new IllegalArgumentException("unsupported roll period " + period);
+    RollCycle like = switch ((int) s) {
+      case 300 -> RollCycles.FIVE_MINUTELY;
+      case 600 -> RollCycles.TEN_MINUTELY;
+      case 1200 -> RollCycles.TWENTY_MINUTELY;
+      case 1800 -> RollCycles.HALF_HOURLY;
+      case 3600 -> RollCycles.FAST_HOURLY;
+      case 7200 -> RollCycles.TWO_HOURLY;
+      case 14400 -> RollCycles.FOUR_HOURLY;
+      case 21600 -> RollCycles.SIX_HOURLY;
+      case 86400 -> RollCycles.FAST_DAILY;
+      default -> throw new IllegalArgumentException("unsupported roll period " + period);
+    };
+    return new LogRollCycle(like);
   }
 
   // ------------------------------------------------------------------ writer side
@@ -213,6 +228,11 @@ public final class HistoryStore implements AutoCloseable {
   /** Writes, indexes and remembers for dedup one entry with the given seq. */
   private void appendAt(TopicState t, long seq, long timestampMillis, long producerId,
                         long producerSeq, ByteBuffer key, ByteBuffer headers, ByteBuffer payload) {
+    // AtTime binary-searches a topic's timestamps: the caller stamps them non-decreasing per
+    // topic (the server stamps each batch with max(now, previous)); checked under -ea (tests)
+    assert timestampMillis >= t.index.lastTimestampMillis() || t.index.lastSeq() == 0
+        : "timestamps must not decrease within a topic: " + t.name + " had " + t.index.lastTimestampMillis()
+        + ", got " + timestampMillis;
     long pos = write(KIND_ENTRY, t, seq, timestampMillis, producerId, producerSeq, key, headers, payload);
     int size = RecordLayout.storedBytes(key == null ? -1 : key.remaining(),
         headers == null ? -1 : headers.remaining(), payload.remaining());
@@ -261,21 +281,13 @@ public final class HistoryStore implements AutoCloseable {
     return pos;
   }
 
-  /** Writes the fixed 52-byte record header ({@link RecordLayout}). */
-  private static void writeHeader(Bytes<?> b, byte kind, int topicId, long seq, long timestampMillis,
-                                  long producerId, long producerSeq, int keyLength, int headersLength,
-                                  int payloadLength) {
-    b.writeByte(kind);
-    b.writeByte((byte) 0);
-    b.writeShort((short) 0);
-    b.writeInt(topicId);
-    b.writeLong(seq);
-    b.writeLong(timestampMillis);
-    b.writeLong(producerId);
-    b.writeLong(producerSeq);
-    b.writeInt(keyLength);
-    b.writeInt(headersLength);
-    b.writeInt(payloadLength);
+  /** Writes the fixed 52-byte record header ({@link RecordLayout}) with one bulk copy. */
+  private void writeHeader(Bytes<?> b, byte kind, int topicId, long seq, long timestampMillis,
+                           long producerId, long producerSeq, int keyLength, int headersLength,
+                           int payloadLength) {
+    RecordLayout.encodeHeader(header, kind, topicId, seq, timestampMillis, producerId, producerSeq,
+        keyLength, headersLength, payloadLength);
+    b.write(header, 0, HEADER_BYTES);
   }
 
   private static IOException asIo(Throwable e) {
@@ -295,6 +307,7 @@ public final class HistoryStore implements AutoCloseable {
   /** Indexes a newly written entry and applies count/bytes limits and compaction. */
   void indexed(TopicState t, long seq, long pos, int size, long timestampMillis, ByteBuffer key) {
     t.index.add(seq, pos, size, timestampMillis);
+    INDEXED_UP_TO.setRelease(this, pos);
     ledger.added(rollCycle.toCycle(pos), t.compacted());
     if (t.compacted()) {
       compact(t, seq, size, key);
@@ -461,12 +474,12 @@ public final class HistoryStore implements AutoCloseable {
     int current = Math.max(appender.cycle(), queue.cycle());
     List<Integer> deletable = new ArrayList<>();
     boolean relocated = false;
-    for (Map.Entry<Integer, long[]> e : ledger.view().entrySet()) {
-      int cycle = e.getKey();
+    // a copy of the cycles: relocating adds the cycle its copies go to
+    for (int cycle : new ArrayList<>(ledger.view().keySet())) {
       if (cycle >= current) {
         break;
       }
-      long[] c = e.getValue();
+      long[] c = ledger.view().get(cycle);
       if (c[0] > 0 && c[0] == c[1] && !relocated) {
         relocateCompactedFrom(cycle);
         relocated = true;
@@ -565,6 +578,9 @@ public final class HistoryStore implements AutoCloseable {
       ledger.added(rollCycle.toCycle(newPositions[i]), true);
     }
     t.index.replaceRetained(seqs, newPositions, sizes, n);
+    if (n > 0) {
+      INDEXED_UP_TO.setRelease(this, Math.max(indexedUpTo(), newPositions[n - 1]));
+    }
     log.info("history: relocated {} retained entries of compacted topic {} to the head of the log",
         n, t.name);
   }
@@ -617,7 +633,15 @@ public final class HistoryStore implements AutoCloseable {
     checkOpen();
     Objects.requireNonNull(topicFilter, "topicFilter");
     Objects.requireNonNull(start, "start");
-    return register(new FilterCursor(this, topicFilter, start));
+    return register(new FilterCursor(this, topicFilter, start, FilterCursor.Mode.AUTO));
+  }
+
+  /** Tests: a filter cursor that scans or merges as told (README "Reading"). */
+  FilterCursor openCursor(Predicate<String> topicFilter, StartPosition start, FilterCursor.Mode mode) {
+    checkOpen();
+    FilterCursor c = new FilterCursor(this, topicFilter, start, mode);
+    register(c);
+    return c;
   }
 
   /**
@@ -783,6 +807,15 @@ public final class HistoryStore implements AutoCloseable {
     return t;
   }
 
+  /**
+   * Any thread: the log position of the last entry indexed. Read before looking at topic
+   * indexes, it bounds what a merging cursor may deliver: every entry at or before it is
+   * already in its topic's index (release/acquire), so none can appear there later.
+   */
+  long indexedUpTo() {
+    return (long) INDEXED_UP_TO.getAcquire(this);
+  }
+
   /** Writer: the log index of the last record written (-1 for none). */
   long lastAppendedIndex() {
     return lastAppendedIndex;
@@ -791,6 +824,7 @@ public final class HistoryStore implements AutoCloseable {
   /** Recovery: the last record found in the log. */
   void lastAppendedIndex(long index) {
     lastAppendedIndex = index;
+    INDEXED_UP_TO.setRelease(this, Math.max(indexedUpTo(), index));
   }
 
   void cursorClosed(LogCursor c) {

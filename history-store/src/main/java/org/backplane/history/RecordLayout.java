@@ -1,5 +1,9 @@
 package org.backplane.history;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * The binary layout of one excerpt of the shared log (README "On-disk format"). Every
  * excerpt starts with a kind byte; multi-byte fields are little-endian (Chronicle Bytes' order).
@@ -25,6 +29,9 @@ package org.backplane.history;
  * the END (a block torn by a crash is ignored; the originals are still on disk then).
  */
 final class RecordLayout {
+  private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
   static final byte KIND_ENTRY = 1;
   static final byte KIND_RELOCATED = 2;
   static final byte KIND_RELOCATE_BEGIN = 3;
@@ -42,6 +49,24 @@ final class RecordLayout {
   static final int HEADER_BYTES = 52;
 
   private RecordLayout() {
+  }
+
+  /**
+   * Fills {@code h} (at least {@link #HEADER_BYTES} long) with a record header, so that the
+   * writer copies it into the log with one bulk write (one bounds check instead of eleven).
+   */
+  static void encodeHeader(byte[] h, byte kind, int topicId, long seq, long timestampMillis,
+                           long producerId, long producerSeq, int keyLength, int headersLength,
+                           int payloadLength) {
+    INT.set(h, KIND, kind & 0xff); // kind and the three reserved bytes
+    INT.set(h, TOPIC_ID, topicId);
+    LONG.set(h, SEQ, seq);
+    LONG.set(h, TIMESTAMP, timestampMillis);
+    LONG.set(h, PRODUCER_ID, producerId);
+    LONG.set(h, PRODUCER_SEQ, producerSeq);
+    INT.set(h, KEY_LENGTH, keyLength);
+    INT.set(h, HEADERS_LENGTH, headersLength);
+    INT.set(h, PAYLOAD_LENGTH, payloadLength);
   }
 
   /** Stored size of an entry: header plus the present parts. */

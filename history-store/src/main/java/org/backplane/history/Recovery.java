@@ -112,8 +112,7 @@ final class Recovery {
 
   private long loadCheckpoint(Set<Integer> cycles) throws IOException {
     long[] missing = {0};
-    long covered = Checkpointer.load(store.config().dataDir().resolve(HistoryStore.CHECKPOINT_FILE),
-        store.rollCycle().lengthInMillis(), new Checkpointer.Loader() {
+    long covered = store.checkpointer().load(store.rollCycle().lengthInMillis(), new Checkpointer.Loader() {
           @Override
           public void topic(int id, long lastSeq, long lastTs, long firstSeq, TopicIndex.Segment[] segs) {
             TopicState t = table.get(id);
@@ -158,6 +157,7 @@ final class Recovery {
       long pos = s.positionAt(slot);
       if (pos >= 0 && !cycles.contains(store.rollCycle().toCycle(pos))) {
         s.posOffsets[slot] = TopicIndex.DEAD;
+        s.dirty = true;
         dropped++;
       }
     }

@@ -53,6 +53,12 @@ final class TopicIndex {
     final int[] posOffsets;
     final int[] sizes;
     int count;
+    // checkpoint bookkeeping (Checkpointer): where the segment's block is saved, written by the
+    // checkpoint thread (generation last); dirty: the writer marked a slot dead since
+    volatile long savedGeneration = -1;
+    long savedOffset;
+    int savedBytes;
+    boolean dirty;
 
     Segment(long baseSeq, long basePos, int capacity, boolean sparse) {
       this.baseSeq = baseSeq;
@@ -64,6 +70,13 @@ final class TopicIndex {
 
     int published() {
       return (int) COUNT.getAcquire(this);
+    }
+
+    /** Checkpoint thread: the segment's slots are saved as a block at {@code offset}. */
+    void saved(long generation, long offset, int bytes) {
+      savedOffset = offset;
+      savedBytes = bytes;
+      savedGeneration = generation;
     }
 
     long seqAt(int slot) {
@@ -350,6 +363,7 @@ final class TopicIndex {
     long pos = s.positionAt(slot);
     int size = s.sizes[slot];
     s.posOffsets[slot] = DEAD;
+    s.dirty = true; // a saved checkpoint block of this segment is stale now
     counts(retainedCount - 1, retainedBytes - size);
     advanceFront();
     sink.dropped(seq, pos, size);

@@ -37,7 +37,7 @@ class AllocationTest {
       for (int round = 0; round < 2; round++) { // round 0 warms up the JIT
         long a0 = allocated();
         for (int i = 0; i < n; i++) {
-          store.append(topics[i % 3], i, 1 + (i & 7), i, null, null, payload);
+          store.append(topics[i % 3], (long) round * n + i, 1 + (i & 7), i, null, null, payload);
         }
         store.commit();
         long a1 = allocated();

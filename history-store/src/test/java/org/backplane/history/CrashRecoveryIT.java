@@ -86,8 +86,9 @@ class CrashRecoveryIT {
           // all of it
         }
         assertTrue(next[0] - 1 >= e.getValue(), topic + ": acked " + e.getValue() + " but only " + (next[0] - 1) + " intact");
-        long last = store.info(topic).orElseThrow().lastSeq();
-        assertEquals(last + 1, store.append(store.topic(topic), 0, 0, 0, null, null,
+        TopicInfo info = store.info(topic).orElseThrow();
+        long last = info.lastSeq();
+        assertEquals(last + 1, store.append(store.topic(topic), info.lastTimestampMillis(), 0, 0, null, null,
             ByteBuffer.wrap(CrashChild.payload(topic, last + 1).getBytes(StandardCharsets.UTF_8))));
       }
       store.commit();

@@ -2,6 +2,7 @@ package org.backplane.history;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -59,6 +60,25 @@ class FollowTest {
       HistoryCursor all = store.openCursor(n -> n.startsWith("/F/"), StartPosition.BEGINNING);
       HistoryCursor one = store.openCursor("/F/3", StartPosition.BEGINNING);
       HistoryCursor fromEnd = store.openCursor(n -> n.startsWith("/F/"), StartPosition.END);
+      // a cursor merging two topics' indexes (README "Reading") must keep the global order too
+      FilterCursor merging = store.openCursor(n -> n.equals("/F/2") || n.equals("/F/5"),
+          StartPosition.BEGINNING, FilterCursor.Mode.MERGE);
+      long[] mergedLast = {-1};
+      Map<String, Long> mergedNext = new HashMap<>();
+      int[] mergedCount = {0};
+      EntryHandler onMerged = e -> {
+        long i = ByteBuffer.wrap(e.payload()).getLong();
+        if (i <= mergedLast[0]) {
+          throw new AssertionError("merging cursor: global order broken: " + i + " after " + mergedLast[0]);
+        }
+        mergedLast[0] = i;
+        long expect = mergedNext.getOrDefault(e.topic(), 1L);
+        if (e.seq() != expect) {
+          throw new AssertionError("merging cursor " + e.topic() + ": seq " + e.seq() + " expected " + expect);
+        }
+        mergedNext.put(e.topic(), expect + 1);
+        mergedCount[0]++;
+      };
       Map<String, Long> endNext = new HashMap<>();
       EntryHandler onEnd = e -> {
         Long expect = endNext.get(e.topic());
@@ -97,7 +117,8 @@ class FollowTest {
       };
       while (true) {
         boolean finished = done.get();
-        int n = all.poll(onAll, 500) + one.poll(onOne, 500) + fromEnd.poll(onEnd, 500);
+        int n = all.poll(onAll, 500) + one.poll(onOne, 500) + fromEnd.poll(onEnd, 500)
+            + merging.poll(onMerged, 7);
         if (n == 0 && finished) {
           break;
         }
@@ -107,6 +128,9 @@ class FollowTest {
       assertEquals(total, counts[0]);
       assertEquals(store.info("/F/3").orElseThrow().lastSeq(), counts[1]);
       assertEquals(total, lastGlobal[0] + 1);
+      assertTrue(merging.merging());
+      assertEquals(store.info("/F/2").orElseThrow().lastSeq() + store.info("/F/5").orElseThrow().lastSeq(),
+          mergedCount[0]);
       for (int t = 0; t < topicCount; t++) {
         String name = "/F/" + t;
         assertEquals(store.info(name).orElseThrow().lastSeq() + 1, endNext.get(name), name);
