@@ -28,18 +28,26 @@ import org.backplane.vsync.check.HistoryEvent.Kind;
  * sequences. How each property is read:
  *
  * <ul>
- * <li>V1: one member list per view id; each process installs increasing ids.</li>
+ * <li>V1: one member list per view id; each process installs increasing ids. A group whose
+ *     members all failed may be founded anew (view ids start over): each such instance is
+ *     checked as a group of its own, and an older instance must have lost its primary by then
+ *     (else it is a split brain, reported as V2).</li>
  * <li>V2: every installed view but the first keeps more than half of its predecessor's members,
  *     not counting members that asked to leave and are gone (PROTOCOL-NOTES P4).</li>
  * <li>V3: installs only views that contain the installer; a process dropped from the chain
- *     installs no later view and delivers no message of one.</li>
+ *     installs no later view and delivers no message of one. A process that lost the majority of
+ *     its view (it records {@code QUORUM_LOST}) delivers nothing until it regains it or installs
+ *     the next view (only the agreed cut of a committed flush may come right before that install).</li>
  * <li>V4: each delivery happens in the view the message was sent in.</li>
  * <li>V5: processes that install a view and its successor delivered the same set in it; a safe
  *     message delivered by anyone in a view is delivered by every such survivor.</li>
  * <li>V6: no process delivers a message twice, or one that was not sent (same payload hash).</li>
  * <li>V7: a message a survivor of a view sent in it reaches every survivor; at a quiescent end,
  *     every live process is in the last view and has delivered every message its live members
- *     sent in it.</li>
+ *     sent in it. That liveness half is waived when the primary was lost: at a quiescent end no
+ *     majority of the last view is alive (its other members crashed, so no view can ever follow it,
+ *     PROTOCOL-NOTES §4.2); then every live member of that view must instead have said it lost its
+ *     majority ({@code QUORUM_LOST}, not regained), and {@link Result#primaryLost()} tells the caller.</li>
  * <li>V8: per receiver and sender, deliveries in a view are the sender's sends, in send order,
  *     without skips.</li>
  * <li>V9: if send(m1) happens before send(m2) (same view), whoever delivers m2 has delivered
@@ -68,7 +76,13 @@ public final class HistoryChecker {
     }
 
     /** The outcome of a check. */
-    public record Result(int groups, int processes, int views, long sends, long deliveries, List<Violation> violations) {
+    public record Result(int groups, int instances, int processes, int views, long sends, long deliveries,
+                         List<Violation> violations, boolean primaryLost) {
+
+        /** Whether some group died entirely (every member failed) and was founded anew. */
+        public boolean refounded() {
+            return instances > groups;
+        }
 
         /** Whether no guarantee was broken. */
         public boolean ok() {
@@ -78,8 +92,9 @@ public final class HistoryChecker {
         /** A report naming the seed to rerun with, and every violation with its excerpt. */
         public String describe(String seedNote) {
             if (ok()) {
-                return "history ok: " + groups + " group(s), " + processes + " processes, " + views + " views, "
-                        + sends + " sends, " + deliveries + " deliveries";
+                return "history ok: " + groups + " group(s)" + (refounded() ? " in " + instances + " instances" : "") + ", "
+                        + processes + " processes, " + views + " views, " + sends + " sends, " + deliveries + " deliveries"
+                        + (primaryLost ? ", primary lost" : "");
             }
             StringBuilder b = new StringBuilder(violations.size() + " violation(s); rerun with " + seedNote + "\n");
             for (Violation v : violations) {
@@ -131,19 +146,68 @@ public final class HistoryChecker {
         int views = 0;
         long sends = 0;
         long deliveries = 0;
+        boolean primaryLost = false;
+        int instances = 0;
         for (Map.Entry<String, List<HistoryEvent>> g : byGroup.entrySet()) {
-            List<HistoryEvent> evs = new ArrayList<>(g.getValue());
-            evs.addAll(crashes);
-            evs.sort((a, b) -> Long.compare(a.seq(), b.seq()));
-            GroupCheck c = new GroupCheck(g.getKey(), evs, crashed);
-            c.run();
-            all.addAll(c.violations);
-            processes += c.procs.size();
-            views += c.viewById.size();
-            sends += c.sendOf.size();
-            deliveries += c.deliveryCount;
+            List<List<HistoryEvent>> split = instances(g.getValue());
+            for (int i = 0; i < split.size(); i++) {
+                List<HistoryEvent> evs = new ArrayList<>(split.get(i));
+                evs.addAll(crashes);
+                evs.sort((a, b) -> Long.compare(a.seq(), b.seq()));
+                String name = i == 0 ? g.getKey() : g.getKey() + " (founded anew, instance " + (i + 1) + ")";
+                GroupCheck c = new GroupCheck(name, evs, crashed, i == split.size() - 1);
+                c.run();
+                all.addAll(c.violations);
+                processes += c.procs.size();
+                views += c.viewById.size();
+                sends += c.sendOf.size();
+                deliveries += c.deliveryCount;
+                if (i == split.size() - 1) {
+                    primaryLost |= c.primaryLost;
+                }
+            }
+            instances += split.size();
         }
-        return new Result(byGroup.size(), processes, views, sends, deliveries, all);
+        return new Result(byGroup.size(), instances, processes, views, sends, deliveries, all, primaryLost);
+    }
+
+    /**
+     * Splits one group's events by group instance. A group whose members have all failed is
+     * founded anew by the next process that asks for it (its first view is {@code v1[itself]}),
+     * and view ids start over: each instance is checked as a group of its own. A process belongs
+     * to the instance it founded, or to that of the members of the first view it installed (a
+     * process joins a group once: it comes back only as a new incarnation). Events of processes
+     * that never installed a view go with the last instance.
+     */
+    private static List<List<HistoryEvent>> instances(List<HistoryEvent> events) {
+        Map<MemberId, Integer> instanceOf = new HashMap<>();
+        int count = 0;
+        for (HistoryEvent e : events) {
+            if (e.kind() != Kind.INSTALL || instanceOf.containsKey(e.process())) {
+                continue;
+            }
+            View v = e.view();
+            if (v.id() == 1 && v.members().equals(List.of(e.process()))) {
+                instanceOf.put(e.process(), count++);
+                continue;
+            }
+            Integer found = null;
+            for (MemberId m : v.members()) {
+                Integer i = instanceOf.get(m);
+                if (!m.equals(e.process()) && i != null && (found == null || i > found)) {
+                    found = i;
+                }
+            }
+            instanceOf.put(e.process(), found != null ? found : Math.max(0, count - 1));
+        }
+        List<List<HistoryEvent>> out = new ArrayList<>();
+        for (int i = 0; i < Math.max(1, count); i++) {
+            out.add(new ArrayList<>());
+        }
+        for (HistoryEvent e : events) {
+            out.get(instanceOf.getOrDefault(e.process(), out.size() - 1)).add(e);
+        }
+        return out;
     }
 
     private final class GroupCheck {
@@ -160,9 +224,12 @@ public final class HistoryChecker {
         final Map<MemberId, List<Long>> installsOf = new HashMap<>();
         final Set<MemberId> leavers = new HashSet<>();
         final Set<MemberId> stopped = new HashSet<>();
+        final boolean newest;
         long deliveryCount;
+        boolean primaryLost;
 
-        GroupCheck(String group, List<HistoryEvent> events, Set<MemberId> crashed) {
+        GroupCheck(String group, List<HistoryEvent> events, Set<MemberId> crashed, boolean newest) {
+            this.newest = newest;
             this.group = group;
             this.events = events;
             this.crashed = crashed;
@@ -190,6 +257,7 @@ public final class HistoryChecker {
             index();
             checkViews();
             checkDeliveries();
+            checkMinorityStops();
             checkSameSet();
             checkCausal();
             checkTotalOrder();
@@ -354,6 +422,50 @@ public final class HistoryChecker {
                         violation("V8", p + " delivered " + id + " after " + last + " from that sender in that view", ex);
                     }
                     lastSeqFrom.get(id.sender()).put(id.viewId(), Math.max(last, id.seq()));
+                }
+            }
+        }
+
+        /**
+         * V3, the minority half: after {@code QUORUM_LOST} a process delivers nothing until
+         * {@code QUORUM_REGAINED}, except a committed flush's cut, which is delivered in one step
+         * right before the next view is installed (or the process leaves with it).
+         */
+        void checkMinorityStops() {
+            for (Map.Entry<MemberId, List<HistoryEvent>> e : procs.entrySet()) {
+                boolean lost = false;
+                HistoryEvent lostAt = null;
+                List<HistoryEvent> pending = new ArrayList<>();
+                for (HistoryEvent ev : e.getValue()) {
+                    switch (ev.kind()) {
+                        case QUORUM_LOST -> {
+                            lost = true;
+                            lostAt = ev;
+                        }
+                        case QUORUM_REGAINED -> lost = false;
+                        case DELIVER -> {
+                            if (lost) {
+                                pending.add(ev);
+                                continue;
+                            }
+                        }
+                        case INSTALL, STOPPED -> {
+                            lost = false;
+                            pending.clear();
+                        }
+                        default -> {
+                        }
+                    }
+                    if (!pending.isEmpty()) {
+                        break;
+                    }
+                }
+                if (!pending.isEmpty()) {
+                    List<HistoryEvent> ex = new ArrayList<>();
+                    ex.add(lostAt);
+                    ex.addAll(pending.subList(0, Math.min(3, pending.size())));
+                    violation("V3", e.getKey() + " delivered " + pending.get(0).id() + " after it lost the majority of its view",
+                            ex);
                 }
             }
         }
@@ -598,6 +710,16 @@ public final class HistoryChecker {
             }
             long lastId = viewById.lastKey();
             View last = viewById.get(lastId);
+            List<MemberId> alive = last.members().stream().filter(this::aliveAtEnd).toList();
+            if (alive.size() * 2 <= last.size()) {
+                checkMinoritySaidSo(lastId, alive);
+                return;
+            }
+            if (!newest) {
+                violation("V2", "the group was founded anew while view " + lastId + " of this instance still had a live"
+                        + " majority " + alive, List.of(firstInstall.get(lastId)));
+                return;
+            }
             for (MemberId p : procs.keySet()) {
                 if (!aliveAtEnd(p)) {
                     continue;
@@ -628,6 +750,30 @@ public final class HistoryChecker {
                             break;
                         }
                     }
+                }
+            }
+        }
+
+        /**
+         * The primary is lost for good (no majority of the last view alive): every live member that
+         * installed that view must have said so, and not taken it back.
+         */
+        void checkMinoritySaidSo(long lastId, List<MemberId> alive) {
+            primaryLost = true;
+            for (MemberId p : alive) {
+                if (!installsOf.getOrDefault(p, List.of()).contains(lastId)) {
+                    continue;
+                }
+                HistoryEvent lastQuorum = null;
+                for (HistoryEvent e : procs.get(p)) {
+                    if (e.kind() == Kind.QUORUM_LOST || e.kind() == Kind.QUORUM_REGAINED
+                            || (e.kind() == Kind.INSTALL && e.view().id() == lastId)) {
+                        lastQuorum = e;
+                    }
+                }
+                if (lastQuorum == null || lastQuorum.kind() != Kind.QUORUM_LOST) {
+                    violation("V3", p + " is alive in view " + lastId + ", which lost its majority for good, but never said"
+                            + " it lost the majority", lastQuorum == null ? List.of(firstInstall.get(lastId)) : List.of(lastQuorum));
                 }
             }
         }

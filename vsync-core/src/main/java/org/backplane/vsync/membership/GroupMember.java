@@ -443,6 +443,7 @@ public final class GroupMember {
         if (lost != quorumLost) {
             quorumLost = lost;
             LOG.warn("{} {} {} quorum in view {} (suspects {})", self, group, lost ? "lost" : "regained", view.id(), s);
+            rec.quorum(group, self, lost);
             sink.onQuorum(lost);
             if (!lost) {
                 deliverReady(nowNs);
@@ -1406,6 +1407,14 @@ public final class GroupMember {
 
     private void beginAwaitingState(MemberId donor, long nowNs) {
         LOG.info("{} {} awaits state from {} as of view {}", self, group, donor, view.id());
+        for (Object o : deferred) {
+            // Held deliveries of an earlier transfer are dropped (the new state contains them);
+            // a sender waiting for this member's reply gets the empty one, as for any delivery
+            // the application did not answer, instead of waiting for ever.
+            if (o instanceof Delivery d && d.wantsReply()) {
+                reply(d.id(), new byte[0]);
+            }
+        }
         deferred.clear();
         transfer.await(donor, view.id());
         sink.onSetStateBegin(view.id());
