@@ -220,6 +220,7 @@ public final class HistoryChecker {
         final TreeMap<Long, View> viewById = new TreeMap<>();
         final Map<Long, HistoryEvent> firstInstall = new HashMap<>();
         final Map<MessageId, HistoryEvent> sendOf = new HashMap<>();
+        final Map<MemberId, Map<Long, List<HistoryEvent>>> sendsByProcView = new HashMap<>();
         final Map<MemberId, Map<Long, List<HistoryEvent>>> delivByProcView = new HashMap<>();
         final Map<MemberId, List<Long>> installsOf = new HashMap<>();
         final Set<MemberId> leavers = new HashSet<>();
@@ -282,6 +283,8 @@ public final class HistoryChecker {
                         installsOf.computeIfAbsent(e.process(), p -> new ArrayList<>()).add(e.view().id());
                     }
                     case SEND -> {
+                        sendsByProcView.computeIfAbsent(e.process(), x -> new HashMap<>())
+                                .computeIfAbsent(e.id().viewId(), x -> new ArrayList<>()).add(e);
                         HistoryEvent prev = sendOf.putIfAbsent(e.id(), e);
                         if (prev != null) {
                             violation("V6", "message id " + e.id() + " sent twice", List.of(prev, e));
@@ -549,11 +552,37 @@ public final class HistoryChecker {
             }
         }
 
+        /** Rank of each member in each view, for vector-indexed bookkeeping. */
+        final Map<Long, Map<MemberId, Integer>> rankIn = new HashMap<>();
+
+        int rank(MemberId m, long viewId) {
+            Map<MemberId, Integer> r = rankIn.computeIfAbsent(viewId, v -> {
+                Map<MemberId, Integer> x = new HashMap<>();
+                View view = viewById.get(v);
+                if (view != null) {
+                    for (int i = 0; i < view.size(); i++) {
+                        x.put(view.members().get(i), i);
+                    }
+                }
+                return x;
+            });
+            Integer i = r.get(m);
+            return i == null ? -1 : i;
+        }
+
+        int width(long viewId) {
+            View v = viewById.get(viewId);
+            return v == null ? 0 : v.size();
+        }
+
         void checkCausal() {
-            // Pass A: each send's causal past, per (sender, view): the highest seq in the past.
-            Map<MessageId, Map<MemberId, Long>> pastOf = new HashMap<>();
+            // Pass A: each send's causal past in its view, as a vector over the view's ranks (the
+            // highest seq of each sender in the past). A process's past grows with what it sends
+            // and delivers; processes are advanced round-robin so a delivery is taken only after
+            // its send was.
+            Map<MessageId, long[]> pastOf = new HashMap<>();
             Map<MemberId, Integer> cursor = new HashMap<>();
-            Map<MemberId, Map<Long, Map<MemberId, Long>>> pv = new HashMap<>();
+            Map<MemberId, Map<Long, long[]>> pv = new HashMap<>();
             List<MemberId> ps = new ArrayList<>(procs.keySet());
             boolean progress = true;
             while (progress) {
@@ -564,19 +593,27 @@ public final class HistoryChecker {
                     while (i < evs.size()) {
                         HistoryEvent ev = evs.get(i);
                         if (ev.kind() == Kind.SEND) {
-                            Map<MemberId, Long> mine = pv.computeIfAbsent(p, x -> new HashMap<>())
-                                    .computeIfAbsent(ev.id().viewId(), x -> new HashMap<>());
-                            pastOf.put(ev.id(), new HashMap<>(mine));
-                            mine.merge(p, ev.id().seq(), Math::max);
-                        } else if (ev.kind() == Kind.DELIVER && sendOf.containsKey(ev.id())) {
-                            Map<MemberId, Long> past = pastOf.get(ev.id());
-                            if (past == null) {
-                                break; // its send is not processed yet
+                            long vid = ev.id().viewId();
+                            int r = rank(p, vid);
+                            if (r >= 0) {
+                                long[] mine = pv.computeIfAbsent(p, x -> new HashMap<>()).computeIfAbsent(vid, x -> new long[width(vid)]);
+                                pastOf.put(ev.id(), mine.clone());
+                                mine[r] = Math.max(mine[r], ev.id().seq());
                             }
-                            Map<MemberId, Long> mine = pv.computeIfAbsent(p, x -> new HashMap<>())
-                                    .computeIfAbsent(ev.id().viewId(), x -> new HashMap<>());
-                            past.forEach((s, q) -> mine.merge(s, q, Math::max));
-                            mine.merge(ev.id().sender(), ev.id().seq(), Math::max);
+                        } else if (ev.kind() == Kind.DELIVER && sendOf.containsKey(ev.id())) {
+                            long[] past = pastOf.get(ev.id());
+                            long vid = ev.id().viewId();
+                            int r = rank(ev.id().sender(), vid);
+                            if (r >= 0) {
+                                if (past == null) {
+                                    break; // its send is not processed yet
+                                }
+                                long[] mine = pv.computeIfAbsent(p, x -> new HashMap<>()).computeIfAbsent(vid, x -> new long[width(vid)]);
+                                for (int k = 0; k < mine.length; k++) {
+                                    mine[k] = Math.max(mine[k], past[k]);
+                                }
+                                mine[r] = Math.max(mine[r], ev.id().seq());
+                            }
                         }
                         i++;
                         progress = true;
@@ -586,25 +623,36 @@ public final class HistoryChecker {
             }
             // Pass B: at each delivery of m2, everything before m2 that this process ever delivers was delivered.
             for (MemberId q : ps) {
-                Map<MemberId, Map<Long, Long>> finalCount = new HashMap<>();
+                Map<Long, long[]> finalCount = new HashMap<>();
                 for (HistoryEvent ev : procs.get(q)) {
                     if (ev.kind() == Kind.DELIVER) {
-                        finalCount.computeIfAbsent(ev.id().sender(), s -> new HashMap<>()).merge(ev.id().viewId(), ev.id().seq(), Math::max);
+                        long vid = ev.id().viewId();
+                        int r = rank(ev.id().sender(), vid);
+                        if (r >= 0) {
+                            long[] f = finalCount.computeIfAbsent(vid, x -> new long[width(vid)]);
+                            f[r] = Math.max(f[r], ev.id().seq());
+                        }
                     }
                 }
-                Map<MemberId, Map<Long, Long>> count = new HashMap<>();
+                Map<Long, long[]> count = new HashMap<>();
                 for (HistoryEvent ev : procs.get(q)) {
                     if (ev.kind() != Kind.DELIVER) {
                         continue;
                     }
-                    Map<MemberId, Long> past = pastOf.get(ev.id());
+                    long vid = ev.id().viewId();
+                    int sr = rank(ev.id().sender(), vid);
+                    if (sr < 0) {
+                        continue;
+                    }
+                    long[] have = count.computeIfAbsent(vid, x -> new long[width(vid)]);
+                    long[] past = pastOf.get(ev.id());
                     if (past != null) {
-                        for (Map.Entry<MemberId, Long> e : past.entrySet()) {
-                            long need = Math.min(e.getValue(),
-                                    finalCount.getOrDefault(e.getKey(), Map.of()).getOrDefault(ev.id().viewId(), 0L));
-                            long have = count.getOrDefault(e.getKey(), Map.of()).getOrDefault(ev.id().viewId(), 0L);
-                            if (have < need && !e.getKey().equals(ev.id().sender())) {
-                                MessageId m1 = new MessageId(e.getKey(), ev.id().viewId(), have + 1);
+                        long[] fin = finalCount.get(vid);
+                        for (int k = 0; k < past.length; k++) {
+                            long need = Math.min(past[k], fin[k]);
+                            if (k != sr && have[k] < need) {
+                                MemberId s = viewById.get(vid).members().get(k);
+                                MessageId m1 = new MessageId(s, vid, have[k] + 1);
                                 List<HistoryEvent> ex = new ArrayList<>();
                                 if (sendOf.containsKey(m1)) {
                                     ex.add(sendOf.get(m1));
@@ -621,7 +669,7 @@ public final class HistoryChecker {
                             }
                         }
                     }
-                    count.computeIfAbsent(ev.id().sender(), s -> new HashMap<>()).merge(ev.id().viewId(), ev.id().seq(), Math::max);
+                    have[sr] = Math.max(have[sr], ev.id().seq());
                 }
             }
         }
@@ -677,7 +725,13 @@ public final class HistoryChecker {
             }
         }
 
+        final Map<String, List<HistoryEvent>> abcastCache = new HashMap<>();
+
         List<HistoryEvent> abcasts(MemberId p, long vid, boolean safeOnly) {
+            return abcastCache.computeIfAbsent(p + "/" + vid + "/" + safeOnly, k -> collectAbcasts(p, vid, safeOnly));
+        }
+
+        List<HistoryEvent> collectAbcasts(MemberId p, long vid, boolean safeOnly) {
             List<HistoryEvent> out = new ArrayList<>();
             for (HistoryEvent d : delivByProcView.getOrDefault(p, Map.of()).getOrDefault(vid, List.of())) {
                 if (d.ordering() == Ordering.ABCAST && (!safeOnly || d.safe())) {
@@ -687,14 +741,15 @@ public final class HistoryChecker {
             return out;
         }
 
+        List<HistoryEvent> sendsIn(MemberId p, long viewId) {
+            return sendsByProcView.getOrDefault(p, Map.of()).getOrDefault(viewId, List.of());
+        }
+
         void checkValidity() {
             for (long vid : viewById.keySet()) {
                 List<MemberId> surv = survivorsOf(vid);
                 for (MemberId s : surv) {
-                    for (HistoryEvent send : procs.get(s)) {
-                        if (send.kind() != Kind.SEND || send.id().viewId() != vid) {
-                            continue;
-                        }
+                    for (HistoryEvent send : sendsIn(s, vid)) {
                         for (MemberId q : surv) {
                             if (!delivered(q, vid).contains(send.id())) {
                                 violation("V7", "survivor " + q + " of view " + vid + " never delivered " + send.id()
@@ -739,10 +794,7 @@ public final class HistoryChecker {
             List<MemberId> live = last.members().stream()
                     .filter(m -> aliveAtEnd(m) && installsOf.getOrDefault(m, List.of()).contains(lastId)).toList();
             for (MemberId s : live) {
-                for (HistoryEvent send : procs.get(s)) {
-                    if (send.kind() != Kind.SEND || send.id().viewId() != lastId) {
-                        continue;
-                    }
+                for (HistoryEvent send : sendsIn(s, lastId)) {
                     for (MemberId q : live) {
                         if (!delivered(q, lastId).contains(send.id())) {
                             violation("V7", q + " never delivered " + send.id() + " sent in the last view " + lastId

@@ -62,14 +62,15 @@ class PinnedSchedulesTest {
     @Timeout(120)
     void aRecordedScheduleReplaysEventForEvent() {
         for (long seed : new long[] {3, 4}) {
-            SimHarness.Outcome generated = new ScheduleRunner(seed, Breakage.NONE).run();
+            ScheduleRunner runner = new ScheduleRunner(seed, Breakage.NONE);
+            SimHarness.Outcome generated = runner.run();
             ScheduleScript s = ScheduleScript.parse(generated.script().text());
             ScriptReplay replay = new ScriptReplay(s, Breakage.NONE);
             SimHarness.Outcome replayed = replay.run();
             List<String> stored = s.lines().subList(0, s.lines().size() - 1);
             assertEquals(stored, replayed.script().lines().subList(0, stored.size()), "seed " + seed + ": same actions");
             assertEquals(generated.events(), replay.storedEndEvents(), "seed " + seed + ": same simulation events");
-            assertEquals(generated.historyDigest(), replay.storedEndHistory(), "seed " + seed + ": the same history, event for event");
+            assertEquals(runner.historyDigest(), replay.storedEndHistory(), "seed " + seed + ": the same history, event for event");
         }
     }
 }

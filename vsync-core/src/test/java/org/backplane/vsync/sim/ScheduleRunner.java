@@ -100,6 +100,11 @@ final class ScheduleRunner {
 
     long simNs;
 
+    /** The digest of the run's history ({@link SimHarness#digest}), after {@link #run()}. */
+    String historyDigest() {
+        return SimHarness.digest(h.net.history().events());
+    }
+
     SimHarness.Outcome run() {
         long t0 = System.nanoTime();
         try {
