@@ -203,6 +203,11 @@ public final class GroupMember {
     private boolean flushRequested;
     private long ownFreed;
     private boolean arrivedThisPass;
+    // Safe messages held and not yet delivered in this view: while there are any, receipt
+    // reports go out in the pass that changed them instead of waiting for the ack interval (a
+    // safe delivery waits for every member's report, so a rate-limited report is pure latency).
+    private long safeWaiting;
+    private boolean ackUrgent;
     private long lastSuspectReportNs;
 
     // joining
@@ -510,7 +515,8 @@ public final class GroupMember {
                 afterStabilityGrew(nowNs);
             }
             boolean changed = known != lastAckOrder || !java.util.Arrays.equals(recv, lastAckVector);
-            if (changed && (lastAckNs < 0 || nowNs - lastAckNs >= ackNs)) {
+            if (changed && (ackUrgent || lastAckNs < 0 || nowNs - lastAckNs >= ackNs)) {
+                ackUrgent = false;
                 lastAckNs = nowNs;
                 lastAckVector = recv;
                 lastAckOrder = known;
@@ -780,6 +786,10 @@ public final class GroupMember {
             }
             sendToOthers(d);
             cd.receive(d);
+            if (d.safe()) {
+                safeWaiting++;
+                ackUrgent = true;
+            }
             if (sequencer != null) {
                 cd.advanceReady(r -> sequence(r, nowNs));
             }
@@ -803,6 +813,10 @@ public final class GroupMember {
         if (!cd.receive(d)) {
             return;
         }
+        if (d.safe()) {
+            safeWaiting++;
+            ackUrgent = true;
+        }
         if (wedged) {
             if (sequencer != null) {
                 cd.advanceReady(r -> sequence(r, nowNs));
@@ -824,6 +838,9 @@ public final class GroupMember {
         if (!order.appendBatch(o.firstPosition(), o.ranks(), o.seqs())) {
             droppedMessages++;
             return;
+        }
+        if (safeWaiting > 0) {
+            ackUrgent = true;
         }
         deliverReady(nowNs);
     }
@@ -872,6 +889,9 @@ public final class GroupMember {
     }
 
     private void delivered(int senderRank, Data d, long position) {
+        if (d.safe()) {
+            safeWaiting--;
+        }
         MemberId sender = view.members().get(senderRank);
         MessageId id = new MessageId(sender, view.id(), d.seq());
         if (rec.enabled()) {
@@ -1461,6 +1481,8 @@ public final class GroupMember {
         quorumLost = false;
         flushRequested = false;
         lastAckNs = -1;
+        safeWaiting = 0;
+        ackUrgent = false;
         lastAckVector = null;
         lastAckOrder = -1;
         for (MemberId gone : transfer.retainJoiners(next.members())) {
