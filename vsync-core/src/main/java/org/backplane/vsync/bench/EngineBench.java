@@ -32,10 +32,15 @@ import org.backplane.vsync.api.VsyncNode;
  * multicasting messages of {@code size} bytes (default 1 KiB) as fast as its send window allows,
  * first ABCAST, then CBCAST. Reports, per phase, the messages each member delivers per second
  * (the figure JGroups' MPerf reports per node), the MB/s that is, the cluster's send rate, and the
- * sender-side latency (multicast call to own delivery) percentiles from HdrHistogram.
+ * latency percentiles from HdrHistogram in two places: at the sender (multicast call to its own
+ * delivery) and at every member (multicast call to the delivery there; the JVMs share one machine,
+ * hence one clock). {@code --rate} paces each member instead (one message per hand-over) for the
+ * latency at low load; {@code --safe} asks for safe (uniform) delivery; {@code --phases} picks the
+ * orderings.
  *
  * <pre>
  * java -cp vsync-core.jar:deps/* org.backplane.vsync.bench.EngineBench [--members 3] [--size 1024] [--seconds 20] [--warmup 5]
+ *      [--rate MSGS_PER_S_PER_MEMBER] [--safe] [--phases ABCAST,CBCAST] [--batch 256]
  * </pre>
  *
  * Runs in the calling thread; starts and ends its child JVMs itself.
@@ -58,6 +63,7 @@ public final class EngineBench {
         int batch = 256;
         List<String> phases = List.of("ABCAST", "CBCAST");
         int rate = 0;
+        boolean safe = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--members" -> members = Integer.parseInt(args[++i]);
@@ -67,12 +73,13 @@ public final class EngineBench {
                 case "--batch" -> batch = Integer.parseInt(args[++i]);
                 case "--phases" -> phases = List.of(args[++i].split(","));
                 case "--rate" -> rate = Integer.parseInt(args[++i]);
+                case "--safe" -> safe = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
                         + " (use --members N --size BYTES --seconds S --warmup S --batch K --phases ABCAST,CBCAST"
-                        + " --rate MSGS_PER_S_PER_MEMBER)");
+                        + " --rate MSGS_PER_S_PER_MEMBER --safe)");
             }
         }
-        coordinate(members, size, seconds, warmup, batch, phases, rate);
+        coordinate(members, size, seconds, warmup, batch, phases, rate, safe);
     }
 
     private record Child(Process process, Writer stdin, BlockingQueue<String> lines) {
@@ -94,9 +101,9 @@ public final class EngineBench {
     }
 
     private static void coordinate(int members, int size, int seconds, int warmup, int batch, List<String> phases,
-                                   int rate) throws Exception {
-        System.out.printf("engine bench: %d members (JVMs) on loopback, %d B messages, every member sending %s, "
-                + "%d s measured after %d s warm-up, hand-over batch %d%n", members, size,
+                                   int rate, boolean safe) throws Exception {
+        System.out.printf("engine bench: %d members (JVMs) on loopback, %d B messages%s, every member sending %s, "
+                + "%d s measured after %d s warm-up, hand-over batch %d%n", members, size, safe ? " (safe delivery)" : "",
                 rate > 0 ? rate + " msgs/s" : "as fast as its window allows", seconds, warmup, rate > 0 ? 1 : batch);
         List<Child> children = new ArrayList<>();
         int seedPort = freePort();
@@ -139,25 +146,27 @@ public final class EngineBench {
             }
             for (String phase : phases) {
                 for (Child c : children) {
-                    c.send("GO " + phase + " " + warmup + " " + seconds + " " + rate);
+                    c.send("GO " + phase + " " + warmup + " " + seconds + " " + rate + " " + safe);
                 }
                 double perNode = 0;
                 double sendRate = 0;
-                Histogram merged = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+                Histogram own = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+                Histogram any = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
                 for (Child c : children) {
                     String[] f = c.await("RESULT", seconds + warmup + 120L).split(" ");
                     perNode += Double.parseDouble(f[2]);
                     sendRate += Double.parseDouble(f[3]);
-                    merged.add(Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(f[4])), 0));
+                    own.add(Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(f[4])), 0));
+                    any.add(Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(f[5])), 0));
                 }
                 perNode /= members;
-                System.out.printf("RESULT engine=%s members=%d size=%d per_node_delivered_msgs_per_s=%.0f MB_per_s=%.1f "
+                System.out.printf("RESULT engine=%s%s members=%d size=%d per_node_delivered_msgs_per_s=%.0f MB_per_s=%.1f "
                                 + "cluster_delivered_msgs_per_s=%.0f (as MPerf Average/cluster) cluster_sent_msgs_per_s=%.0f "
-                                + "latency_us p50=%.0f p90=%.0f p99=%.0f p999=%.0f max=%.0f%n",
-                        phase, members, size, perNode, perNode * size / 1e6, perNode * members, sendRate,
-                        merged.getValueAtPercentile(50) / 1e3, merged.getValueAtPercentile(90) / 1e3,
-                        merged.getValueAtPercentile(99) / 1e3, merged.getValueAtPercentile(99.9) / 1e3,
-                        merged.getMaxValue() / 1e3);
+                                + "latency_us p50=%.0f p90=%.0f p99=%.0f p999=%.0f max=%.0f at_every_member %s%n",
+                        phase, safe ? "/safe" : "", members, size, perNode, perNode * size / 1e6, perNode * members, sendRate,
+                        own.getValueAtPercentile(50) / 1e3, own.getValueAtPercentile(90) / 1e3,
+                        own.getValueAtPercentile(99) / 1e3, own.getValueAtPercentile(99.9) / 1e3,
+                        own.getMaxValue() / 1e3, percentiles(any));
             }
             for (Child c : children) {
                 c.send("EXIT");
@@ -170,6 +179,21 @@ public final class EngineBench {
                 c.process().destroyForcibly();
             }
         }
+    }
+
+    private static String percentiles(Histogram h) {
+        return String.format("p50=%.0f p90=%.0f p99=%.0f p999=%.0f max=%.0f", h.getValueAtPercentile(50) / 1e3,
+                h.getValueAtPercentile(90) / 1e3, h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3,
+                h.getMaxValue() / 1e3);
+    }
+
+    private static String encode(Histogram h) {
+        ByteBuffer enc = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
+        h.encodeIntoCompressedByteBuffer(enc);
+        enc.flip();
+        byte[] bytes = new byte[enc.remaining()];
+        enc.get(bytes);
+        return Base64.getEncoder().encodeToString(bytes);
     }
 
     private static int freePort() throws IOException {
@@ -211,6 +235,7 @@ public final class EngineBench {
             int warmup = Integer.parseInt(f[2]);
             int seconds = Integer.parseInt(f[3]);
             int rate = Integer.parseInt(f[4]);
+            boolean safe = Boolean.parseBoolean(f[5]);
             int perHandOver = rate > 0 ? 1 : batch;
             long intervalNs = rate > 0 ? 1_000_000_000L / rate : 0;
             long start = System.nanoTime();
@@ -234,30 +259,30 @@ public final class EngineBench {
                     ByteBuffer.wrap(p).putLong(now).putInt(node.self().node().hashCode());
                     msgs.add(p);
                 }
-                g.multicastAll(ordering, msgs, false);
+                g.multicastAll(ordering, msgs, safe);
                 if (now >= measureFrom) {
                     sentInWindow += perHandOver;
                 }
             }
             Thread.sleep(2000); // drain
             double perSecond = counter.deliveredInWindow() / (double) seconds;
-            ByteBuffer enc = ByteBuffer.allocate(counter.latency.getNeededByteBufferCapacity());
-            counter.latency.encodeIntoCompressedByteBuffer(enc);
-            enc.flip();
-            byte[] bytes = new byte[enc.remaining()];
-            enc.get(bytes);
-            System.out.printf("RESULT %s %.1f %.1f %s%n", ordering, perSecond, sentInWindow / (double) seconds,
-                    Base64.getEncoder().encodeToString(bytes));
+            System.out.printf("RESULT %s %.1f %.1f %s %s%n", ordering, perSecond, sentInWindow / (double) seconds,
+                    encode(counter.latency), encode(counter.anyLatency));
             System.out.flush();
             counter.latency.reset();
+            counter.anyLatency.reset();
         }
         node.close();
         System.exit(0);
     }
 
-    /** Counts deliveries in the measured window and records own messages' latency. Delivery thread only. */
+    /**
+     * Counts deliveries in the measured window and records latency: of own messages (at the
+     * sender) and of every message (at every member). Delivery thread only.
+     */
     private static final class Counter implements GroupListener {
         final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+        final Histogram anyLatency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
         final int me;
         volatile long from = Long.MAX_VALUE;
         volatile long to = Long.MAX_VALUE;
@@ -284,8 +309,10 @@ public final class EngineBench {
                 inWindow++;
                 ByteBuffer b = ByteBuffer.wrap(d.payload());
                 long sentAt = b.getLong();
+                long ns = Math.max(0, Math.min(now - sentAt, latency.getHighestTrackableValue()));
+                anyLatency.recordValue(ns);
                 if (b.getInt() == me) {
-                    latency.recordValue(Math.min(now - sentAt, latency.getHighestTrackableValue()));
+                    latency.recordValue(ns);
                 }
             }
         }

@@ -69,6 +69,12 @@ public final class History implements HistoryRecorder {
     }
 
     @Override
+    public void quorum(String group, MemberId self, boolean lost) {
+        add(group, self, lost ? HistoryEvent.Kind.QUORUM_LOST : HistoryEvent.Kind.QUORUM_REGAINED,
+                null, null, null, false, 0, 0, null, null);
+    }
+
+    @Override
     public void crash(MemberId self) {
         add(null, self, HistoryEvent.Kind.CRASH, null, null, null, false, 0, 0, null, null);
     }

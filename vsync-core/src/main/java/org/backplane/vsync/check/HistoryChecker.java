@@ -28,18 +28,26 @@ import org.backplane.vsync.check.HistoryEvent.Kind;
  * sequences. How each property is read:
  *
  * <ul>
- * <li>V1: one member list per view id; each process installs increasing ids.</li>
+ * <li>V1: one member list per view id; each process installs increasing ids. A group whose
+ *     members all failed may be founded anew (view ids start over): each such instance is
+ *     checked as a group of its own, and an older instance must have lost its primary by then
+ *     (else it is a split brain, reported as V2).</li>
  * <li>V2: every installed view but the first keeps more than half of its predecessor's members,
  *     not counting members that asked to leave and are gone (PROTOCOL-NOTES P4).</li>
  * <li>V3: installs only views that contain the installer; a process dropped from the chain
- *     installs no later view and delivers no message of one.</li>
+ *     installs no later view and delivers no message of one. A process that lost the majority of
+ *     its view (it records {@code QUORUM_LOST}) delivers nothing until it regains it or installs
+ *     the next view (only the agreed cut of a committed flush may come right before that install).</li>
  * <li>V4: each delivery happens in the view the message was sent in.</li>
  * <li>V5: processes that install a view and its successor delivered the same set in it; a safe
  *     message delivered by anyone in a view is delivered by every such survivor.</li>
  * <li>V6: no process delivers a message twice, or one that was not sent (same payload hash).</li>
  * <li>V7: a message a survivor of a view sent in it reaches every survivor; at a quiescent end,
  *     every live process is in the last view and has delivered every message its live members
- *     sent in it.</li>
+ *     sent in it. That liveness half is waived when the primary was lost: at a quiescent end no
+ *     majority of the last view is alive (its other members crashed, so no view can ever follow it,
+ *     PROTOCOL-NOTES §4.2); then every live member of that view must instead have said it lost its
+ *     majority ({@code QUORUM_LOST}, not regained), and {@link Result#primaryLost()} tells the caller.</li>
  * <li>V8: per receiver and sender, deliveries in a view are the sender's sends, in send order,
  *     without skips.</li>
  * <li>V9: if send(m1) happens before send(m2) (same view), whoever delivers m2 has delivered
@@ -68,7 +76,13 @@ public final class HistoryChecker {
     }
 
     /** The outcome of a check. */
-    public record Result(int groups, int processes, int views, long sends, long deliveries, List<Violation> violations) {
+    public record Result(int groups, int instances, int processes, int views, long sends, long deliveries,
+                         List<Violation> violations, boolean primaryLost) {
+
+        /** Whether some group died entirely (every member failed) and was founded anew. */
+        public boolean refounded() {
+            return instances > groups;
+        }
 
         /** Whether no guarantee was broken. */
         public boolean ok() {
@@ -78,8 +92,9 @@ public final class HistoryChecker {
         /** A report naming the seed to rerun with, and every violation with its excerpt. */
         public String describe(String seedNote) {
             if (ok()) {
-                return "history ok: " + groups + " group(s), " + processes + " processes, " + views + " views, "
-                        + sends + " sends, " + deliveries + " deliveries";
+                return "history ok: " + groups + " group(s)" + (refounded() ? " in " + instances + " instances" : "") + ", "
+                        + processes + " processes, " + views + " views, " + sends + " sends, " + deliveries + " deliveries"
+                        + (primaryLost ? ", primary lost" : "");
             }
             StringBuilder b = new StringBuilder(violations.size() + " violation(s); rerun with " + seedNote + "\n");
             for (Violation v : violations) {
@@ -131,19 +146,68 @@ public final class HistoryChecker {
         int views = 0;
         long sends = 0;
         long deliveries = 0;
+        boolean primaryLost = false;
+        int instances = 0;
         for (Map.Entry<String, List<HistoryEvent>> g : byGroup.entrySet()) {
-            List<HistoryEvent> evs = new ArrayList<>(g.getValue());
-            evs.addAll(crashes);
-            evs.sort((a, b) -> Long.compare(a.seq(), b.seq()));
-            GroupCheck c = new GroupCheck(g.getKey(), evs, crashed);
-            c.run();
-            all.addAll(c.violations);
-            processes += c.procs.size();
-            views += c.viewById.size();
-            sends += c.sendOf.size();
-            deliveries += c.deliveryCount;
+            List<List<HistoryEvent>> split = instances(g.getValue());
+            for (int i = 0; i < split.size(); i++) {
+                List<HistoryEvent> evs = new ArrayList<>(split.get(i));
+                evs.addAll(crashes);
+                evs.sort((a, b) -> Long.compare(a.seq(), b.seq()));
+                String name = i == 0 ? g.getKey() : g.getKey() + " (founded anew, instance " + (i + 1) + ")";
+                GroupCheck c = new GroupCheck(name, evs, crashed, i == split.size() - 1);
+                c.run();
+                all.addAll(c.violations);
+                processes += c.procs.size();
+                views += c.viewById.size();
+                sends += c.sendOf.size();
+                deliveries += c.deliveryCount;
+                if (i == split.size() - 1) {
+                    primaryLost |= c.primaryLost;
+                }
+            }
+            instances += split.size();
         }
-        return new Result(byGroup.size(), processes, views, sends, deliveries, all);
+        return new Result(byGroup.size(), instances, processes, views, sends, deliveries, all, primaryLost);
+    }
+
+    /**
+     * Splits one group's events by group instance. A group whose members have all failed is
+     * founded anew by the next process that asks for it (its first view is {@code v1[itself]}),
+     * and view ids start over: each instance is checked as a group of its own. A process belongs
+     * to the instance it founded, or to that of the members of the first view it installed (a
+     * process joins a group once: it comes back only as a new incarnation). Events of processes
+     * that never installed a view go with the last instance.
+     */
+    private static List<List<HistoryEvent>> instances(List<HistoryEvent> events) {
+        Map<MemberId, Integer> instanceOf = new HashMap<>();
+        int count = 0;
+        for (HistoryEvent e : events) {
+            if (e.kind() != Kind.INSTALL || instanceOf.containsKey(e.process())) {
+                continue;
+            }
+            View v = e.view();
+            if (v.id() == 1 && v.members().equals(List.of(e.process()))) {
+                instanceOf.put(e.process(), count++);
+                continue;
+            }
+            Integer found = null;
+            for (MemberId m : v.members()) {
+                Integer i = instanceOf.get(m);
+                if (!m.equals(e.process()) && i != null && (found == null || i > found)) {
+                    found = i;
+                }
+            }
+            instanceOf.put(e.process(), found != null ? found : Math.max(0, count - 1));
+        }
+        List<List<HistoryEvent>> out = new ArrayList<>();
+        for (int i = 0; i < Math.max(1, count); i++) {
+            out.add(new ArrayList<>());
+        }
+        for (HistoryEvent e : events) {
+            out.get(instanceOf.getOrDefault(e.process(), out.size() - 1)).add(e);
+        }
+        return out;
     }
 
     private final class GroupCheck {
@@ -156,13 +220,17 @@ public final class HistoryChecker {
         final TreeMap<Long, View> viewById = new TreeMap<>();
         final Map<Long, HistoryEvent> firstInstall = new HashMap<>();
         final Map<MessageId, HistoryEvent> sendOf = new HashMap<>();
+        final Map<MemberId, Map<Long, List<HistoryEvent>>> sendsByProcView = new HashMap<>();
         final Map<MemberId, Map<Long, List<HistoryEvent>>> delivByProcView = new HashMap<>();
         final Map<MemberId, List<Long>> installsOf = new HashMap<>();
         final Set<MemberId> leavers = new HashSet<>();
         final Set<MemberId> stopped = new HashSet<>();
+        final boolean newest;
         long deliveryCount;
+        boolean primaryLost;
 
-        GroupCheck(String group, List<HistoryEvent> events, Set<MemberId> crashed) {
+        GroupCheck(String group, List<HistoryEvent> events, Set<MemberId> crashed, boolean newest) {
+            this.newest = newest;
             this.group = group;
             this.events = events;
             this.crashed = crashed;
@@ -190,6 +258,7 @@ public final class HistoryChecker {
             index();
             checkViews();
             checkDeliveries();
+            checkMinorityStops();
             checkSameSet();
             checkCausal();
             checkTotalOrder();
@@ -214,6 +283,8 @@ public final class HistoryChecker {
                         installsOf.computeIfAbsent(e.process(), p -> new ArrayList<>()).add(e.view().id());
                     }
                     case SEND -> {
+                        sendsByProcView.computeIfAbsent(e.process(), x -> new HashMap<>())
+                                .computeIfAbsent(e.id().viewId(), x -> new ArrayList<>()).add(e);
                         HistoryEvent prev = sendOf.putIfAbsent(e.id(), e);
                         if (prev != null) {
                             violation("V6", "message id " + e.id() + " sent twice", List.of(prev, e));
@@ -358,6 +429,50 @@ public final class HistoryChecker {
             }
         }
 
+        /**
+         * V3, the minority half: after {@code QUORUM_LOST} a process delivers nothing until
+         * {@code QUORUM_REGAINED}, except a committed flush's cut, which is delivered in one step
+         * right before the next view is installed (or the process leaves with it).
+         */
+        void checkMinorityStops() {
+            for (Map.Entry<MemberId, List<HistoryEvent>> e : procs.entrySet()) {
+                boolean lost = false;
+                HistoryEvent lostAt = null;
+                List<HistoryEvent> pending = new ArrayList<>();
+                for (HistoryEvent ev : e.getValue()) {
+                    switch (ev.kind()) {
+                        case QUORUM_LOST -> {
+                            lost = true;
+                            lostAt = ev;
+                        }
+                        case QUORUM_REGAINED -> lost = false;
+                        case DELIVER -> {
+                            if (lost) {
+                                pending.add(ev);
+                                continue;
+                            }
+                        }
+                        case INSTALL, STOPPED -> {
+                            lost = false;
+                            pending.clear();
+                        }
+                        default -> {
+                        }
+                    }
+                    if (!pending.isEmpty()) {
+                        break;
+                    }
+                }
+                if (!pending.isEmpty()) {
+                    List<HistoryEvent> ex = new ArrayList<>();
+                    ex.add(lostAt);
+                    ex.addAll(pending.subList(0, Math.min(3, pending.size())));
+                    violation("V3", e.getKey() + " delivered " + pending.get(0).id() + " after it lost the majority of its view",
+                            ex);
+                }
+            }
+        }
+
         final Map<MemberId, Map<Long, Set<MessageId>>> deliveredCache = new HashMap<>();
 
         Set<MessageId> delivered(MemberId p, long viewId) {
@@ -437,11 +552,37 @@ public final class HistoryChecker {
             }
         }
 
+        /** Rank of each member in each view, for vector-indexed bookkeeping. */
+        final Map<Long, Map<MemberId, Integer>> rankIn = new HashMap<>();
+
+        int rank(MemberId m, long viewId) {
+            Map<MemberId, Integer> r = rankIn.computeIfAbsent(viewId, v -> {
+                Map<MemberId, Integer> x = new HashMap<>();
+                View view = viewById.get(v);
+                if (view != null) {
+                    for (int i = 0; i < view.size(); i++) {
+                        x.put(view.members().get(i), i);
+                    }
+                }
+                return x;
+            });
+            Integer i = r.get(m);
+            return i == null ? -1 : i;
+        }
+
+        int width(long viewId) {
+            View v = viewById.get(viewId);
+            return v == null ? 0 : v.size();
+        }
+
         void checkCausal() {
-            // Pass A: each send's causal past, per (sender, view): the highest seq in the past.
-            Map<MessageId, Map<MemberId, Long>> pastOf = new HashMap<>();
+            // Pass A: each send's causal past in its view, as a vector over the view's ranks (the
+            // highest seq of each sender in the past). A process's past grows with what it sends
+            // and delivers; processes are advanced round-robin so a delivery is taken only after
+            // its send was.
+            Map<MessageId, long[]> pastOf = new HashMap<>();
             Map<MemberId, Integer> cursor = new HashMap<>();
-            Map<MemberId, Map<Long, Map<MemberId, Long>>> pv = new HashMap<>();
+            Map<MemberId, Map<Long, long[]>> pv = new HashMap<>();
             List<MemberId> ps = new ArrayList<>(procs.keySet());
             boolean progress = true;
             while (progress) {
@@ -452,19 +593,27 @@ public final class HistoryChecker {
                     while (i < evs.size()) {
                         HistoryEvent ev = evs.get(i);
                         if (ev.kind() == Kind.SEND) {
-                            Map<MemberId, Long> mine = pv.computeIfAbsent(p, x -> new HashMap<>())
-                                    .computeIfAbsent(ev.id().viewId(), x -> new HashMap<>());
-                            pastOf.put(ev.id(), new HashMap<>(mine));
-                            mine.merge(p, ev.id().seq(), Math::max);
-                        } else if (ev.kind() == Kind.DELIVER && sendOf.containsKey(ev.id())) {
-                            Map<MemberId, Long> past = pastOf.get(ev.id());
-                            if (past == null) {
-                                break; // its send is not processed yet
+                            long vid = ev.id().viewId();
+                            int r = rank(p, vid);
+                            if (r >= 0) {
+                                long[] mine = pv.computeIfAbsent(p, x -> new HashMap<>()).computeIfAbsent(vid, x -> new long[width(vid)]);
+                                pastOf.put(ev.id(), mine.clone());
+                                mine[r] = Math.max(mine[r], ev.id().seq());
                             }
-                            Map<MemberId, Long> mine = pv.computeIfAbsent(p, x -> new HashMap<>())
-                                    .computeIfAbsent(ev.id().viewId(), x -> new HashMap<>());
-                            past.forEach((s, q) -> mine.merge(s, q, Math::max));
-                            mine.merge(ev.id().sender(), ev.id().seq(), Math::max);
+                        } else if (ev.kind() == Kind.DELIVER && sendOf.containsKey(ev.id())) {
+                            long[] past = pastOf.get(ev.id());
+                            long vid = ev.id().viewId();
+                            int r = rank(ev.id().sender(), vid);
+                            if (r >= 0) {
+                                if (past == null) {
+                                    break; // its send is not processed yet
+                                }
+                                long[] mine = pv.computeIfAbsent(p, x -> new HashMap<>()).computeIfAbsent(vid, x -> new long[width(vid)]);
+                                for (int k = 0; k < mine.length; k++) {
+                                    mine[k] = Math.max(mine[k], past[k]);
+                                }
+                                mine[r] = Math.max(mine[r], ev.id().seq());
+                            }
                         }
                         i++;
                         progress = true;
@@ -474,25 +623,36 @@ public final class HistoryChecker {
             }
             // Pass B: at each delivery of m2, everything before m2 that this process ever delivers was delivered.
             for (MemberId q : ps) {
-                Map<MemberId, Map<Long, Long>> finalCount = new HashMap<>();
+                Map<Long, long[]> finalCount = new HashMap<>();
                 for (HistoryEvent ev : procs.get(q)) {
                     if (ev.kind() == Kind.DELIVER) {
-                        finalCount.computeIfAbsent(ev.id().sender(), s -> new HashMap<>()).merge(ev.id().viewId(), ev.id().seq(), Math::max);
+                        long vid = ev.id().viewId();
+                        int r = rank(ev.id().sender(), vid);
+                        if (r >= 0) {
+                            long[] f = finalCount.computeIfAbsent(vid, x -> new long[width(vid)]);
+                            f[r] = Math.max(f[r], ev.id().seq());
+                        }
                     }
                 }
-                Map<MemberId, Map<Long, Long>> count = new HashMap<>();
+                Map<Long, long[]> count = new HashMap<>();
                 for (HistoryEvent ev : procs.get(q)) {
                     if (ev.kind() != Kind.DELIVER) {
                         continue;
                     }
-                    Map<MemberId, Long> past = pastOf.get(ev.id());
+                    long vid = ev.id().viewId();
+                    int sr = rank(ev.id().sender(), vid);
+                    if (sr < 0) {
+                        continue;
+                    }
+                    long[] have = count.computeIfAbsent(vid, x -> new long[width(vid)]);
+                    long[] past = pastOf.get(ev.id());
                     if (past != null) {
-                        for (Map.Entry<MemberId, Long> e : past.entrySet()) {
-                            long need = Math.min(e.getValue(),
-                                    finalCount.getOrDefault(e.getKey(), Map.of()).getOrDefault(ev.id().viewId(), 0L));
-                            long have = count.getOrDefault(e.getKey(), Map.of()).getOrDefault(ev.id().viewId(), 0L);
-                            if (have < need && !e.getKey().equals(ev.id().sender())) {
-                                MessageId m1 = new MessageId(e.getKey(), ev.id().viewId(), have + 1);
+                        long[] fin = finalCount.get(vid);
+                        for (int k = 0; k < past.length; k++) {
+                            long need = Math.min(past[k], fin[k]);
+                            if (k != sr && have[k] < need) {
+                                MemberId s = viewById.get(vid).members().get(k);
+                                MessageId m1 = new MessageId(s, vid, have[k] + 1);
                                 List<HistoryEvent> ex = new ArrayList<>();
                                 if (sendOf.containsKey(m1)) {
                                     ex.add(sendOf.get(m1));
@@ -509,7 +669,7 @@ public final class HistoryChecker {
                             }
                         }
                     }
-                    count.computeIfAbsent(ev.id().sender(), s -> new HashMap<>()).merge(ev.id().viewId(), ev.id().seq(), Math::max);
+                    have[sr] = Math.max(have[sr], ev.id().seq());
                 }
             }
         }
@@ -565,7 +725,13 @@ public final class HistoryChecker {
             }
         }
 
+        final Map<String, List<HistoryEvent>> abcastCache = new HashMap<>();
+
         List<HistoryEvent> abcasts(MemberId p, long vid, boolean safeOnly) {
+            return abcastCache.computeIfAbsent(p + "/" + vid + "/" + safeOnly, k -> collectAbcasts(p, vid, safeOnly));
+        }
+
+        List<HistoryEvent> collectAbcasts(MemberId p, long vid, boolean safeOnly) {
             List<HistoryEvent> out = new ArrayList<>();
             for (HistoryEvent d : delivByProcView.getOrDefault(p, Map.of()).getOrDefault(vid, List.of())) {
                 if (d.ordering() == Ordering.ABCAST && (!safeOnly || d.safe())) {
@@ -575,14 +741,15 @@ public final class HistoryChecker {
             return out;
         }
 
+        List<HistoryEvent> sendsIn(MemberId p, long viewId) {
+            return sendsByProcView.getOrDefault(p, Map.of()).getOrDefault(viewId, List.of());
+        }
+
         void checkValidity() {
             for (long vid : viewById.keySet()) {
                 List<MemberId> surv = survivorsOf(vid);
                 for (MemberId s : surv) {
-                    for (HistoryEvent send : procs.get(s)) {
-                        if (send.kind() != Kind.SEND || send.id().viewId() != vid) {
-                            continue;
-                        }
+                    for (HistoryEvent send : sendsIn(s, vid)) {
                         for (MemberId q : surv) {
                             if (!delivered(q, vid).contains(send.id())) {
                                 violation("V7", "survivor " + q + " of view " + vid + " never delivered " + send.id()
@@ -598,6 +765,16 @@ public final class HistoryChecker {
             }
             long lastId = viewById.lastKey();
             View last = viewById.get(lastId);
+            List<MemberId> alive = last.members().stream().filter(this::aliveAtEnd).toList();
+            if (alive.size() * 2 <= last.size()) {
+                checkMinoritySaidSo(lastId, alive);
+                return;
+            }
+            if (!newest) {
+                violation("V2", "the group was founded anew while view " + lastId + " of this instance still had a live"
+                        + " majority " + alive, List.of(firstInstall.get(lastId)));
+                return;
+            }
             for (MemberId p : procs.keySet()) {
                 if (!aliveAtEnd(p)) {
                     continue;
@@ -617,10 +794,7 @@ public final class HistoryChecker {
             List<MemberId> live = last.members().stream()
                     .filter(m -> aliveAtEnd(m) && installsOf.getOrDefault(m, List.of()).contains(lastId)).toList();
             for (MemberId s : live) {
-                for (HistoryEvent send : procs.get(s)) {
-                    if (send.kind() != Kind.SEND || send.id().viewId() != lastId) {
-                        continue;
-                    }
+                for (HistoryEvent send : sendsIn(s, lastId)) {
                     for (MemberId q : live) {
                         if (!delivered(q, lastId).contains(send.id())) {
                             violation("V7", q + " never delivered " + send.id() + " sent in the last view " + lastId
@@ -628,6 +802,30 @@ public final class HistoryChecker {
                             break;
                         }
                     }
+                }
+            }
+        }
+
+        /**
+         * The primary is lost for good (no majority of the last view alive): every live member that
+         * installed that view must have said so, and not taken it back.
+         */
+        void checkMinoritySaidSo(long lastId, List<MemberId> alive) {
+            primaryLost = true;
+            for (MemberId p : alive) {
+                if (!installsOf.getOrDefault(p, List.of()).contains(lastId)) {
+                    continue;
+                }
+                HistoryEvent lastQuorum = null;
+                for (HistoryEvent e : procs.get(p)) {
+                    if (e.kind() == Kind.QUORUM_LOST || e.kind() == Kind.QUORUM_REGAINED
+                            || (e.kind() == Kind.INSTALL && e.view().id() == lastId)) {
+                        lastQuorum = e;
+                    }
+                }
+                if (lastQuorum == null || lastQuorum.kind() != Kind.QUORUM_LOST) {
+                    violation("V3", p + " is alive in view " + lastId + ", which lost its majority for good, but never said"
+                            + " it lost the majority", lastQuorum == null ? List.of(firstInstall.get(lastId)) : List.of(lastQuorum));
                 }
             }
         }

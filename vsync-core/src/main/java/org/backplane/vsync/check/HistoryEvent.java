@@ -42,6 +42,10 @@ public record HistoryEvent(long seq, long timeNs, String group, MemberId process
         LEAVE,
         /** The process left or found itself excluded and stopped. */
         STOPPED,
+        /** The process lost the majority of its view: it stops delivering until it regains it or installs a view. */
+        QUORUM_LOST,
+        /** The process regained the majority of its view. */
+        QUORUM_REGAINED,
         /** The process crashed. */
         CRASH,
         /** A donor handed its state. */

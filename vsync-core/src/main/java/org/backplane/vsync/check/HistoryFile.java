@@ -73,6 +73,11 @@ public final class HistoryFile implements HistoryRecorder, AutoCloseable {
     }
 
     @Override
+    public void quorum(String group, MemberId self, boolean lost) {
+        write(() -> buffer.quorum(group, self, lost));
+    }
+
+    @Override
     public void crash(MemberId self) {
         write(() -> buffer.crash(self));
     }

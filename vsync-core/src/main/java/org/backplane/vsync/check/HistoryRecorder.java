@@ -46,6 +46,13 @@ public interface HistoryRecorder {
     default void stopped(String group, MemberId self, String why) {
     }
 
+    /**
+     * {@code self} lost ({@code lost}) or regained the majority of its current view: while lost it
+     * delivers nothing and installs no view (the primary-partition rule, V2/V3).
+     */
+    default void quorum(String group, MemberId self, boolean lost) {
+    }
+
     /** The process crashed (recorded by the harness that crashed it). */
     default void crash(MemberId self) {
     }

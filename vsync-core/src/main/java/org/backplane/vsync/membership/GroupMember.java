@@ -203,6 +203,11 @@ public final class GroupMember {
     private boolean flushRequested;
     private long ownFreed;
     private boolean arrivedThisPass;
+    // Safe messages held and not yet delivered in this view: while there are any, receipt
+    // reports go out in the pass that changed them instead of waiting for the ack interval (a
+    // safe delivery waits for every member's report, so a rate-limited report is pure latency).
+    private long safeWaiting;
+    private boolean ackUrgent;
     private long lastSuspectReportNs;
 
     // joining
@@ -443,6 +448,7 @@ public final class GroupMember {
         if (lost != quorumLost) {
             quorumLost = lost;
             LOG.warn("{} {} {} quorum in view {} (suspects {})", self, group, lost ? "lost" : "regained", view.id(), s);
+            rec.quorum(group, self, lost);
             sink.onQuorum(lost);
             if (!lost) {
                 deliverReady(nowNs);
@@ -509,7 +515,8 @@ public final class GroupMember {
                 afterStabilityGrew(nowNs);
             }
             boolean changed = known != lastAckOrder || !java.util.Arrays.equals(recv, lastAckVector);
-            if (changed && (lastAckNs < 0 || nowNs - lastAckNs >= ackNs)) {
+            if (changed && (ackUrgent || lastAckNs < 0 || nowNs - lastAckNs >= ackNs)) {
+                ackUrgent = false;
                 lastAckNs = nowNs;
                 lastAckVector = recv;
                 lastAckOrder = known;
@@ -779,6 +786,10 @@ public final class GroupMember {
             }
             sendToOthers(d);
             cd.receive(d);
+            if (d.safe()) {
+                safeWaiting++;
+                ackUrgent = true;
+            }
             if (sequencer != null) {
                 cd.advanceReady(r -> sequence(r, nowNs));
             }
@@ -802,6 +813,10 @@ public final class GroupMember {
         if (!cd.receive(d)) {
             return;
         }
+        if (d.safe()) {
+            safeWaiting++;
+            ackUrgent = true;
+        }
         if (wedged) {
             if (sequencer != null) {
                 cd.advanceReady(r -> sequence(r, nowNs));
@@ -823,6 +838,9 @@ public final class GroupMember {
         if (!order.appendBatch(o.firstPosition(), o.ranks(), o.seqs())) {
             droppedMessages++;
             return;
+        }
+        if (safeWaiting > 0) {
+            ackUrgent = true;
         }
         deliverReady(nowNs);
     }
@@ -871,6 +889,9 @@ public final class GroupMember {
     }
 
     private void delivered(int senderRank, Data d, long position) {
+        if (d.safe()) {
+            safeWaiting--;
+        }
         MemberId sender = view.members().get(senderRank);
         MessageId id = new MessageId(sender, view.id(), d.seq());
         if (rec.enabled()) {
@@ -1406,6 +1427,14 @@ public final class GroupMember {
 
     private void beginAwaitingState(MemberId donor, long nowNs) {
         LOG.info("{} {} awaits state from {} as of view {}", self, group, donor, view.id());
+        for (Object o : deferred) {
+            // Held deliveries of an earlier transfer are dropped (the new state contains them);
+            // a sender waiting for this member's reply gets the empty one, as for any delivery
+            // the application did not answer, instead of waiting for ever.
+            if (o instanceof Delivery d && d.wantsReply()) {
+                reply(d.id(), new byte[0]);
+            }
+        }
         deferred.clear();
         transfer.await(donor, view.id());
         sink.onSetStateBegin(view.id());
@@ -1452,6 +1481,8 @@ public final class GroupMember {
         quorumLost = false;
         flushRequested = false;
         lastAckNs = -1;
+        safeWaiting = 0;
+        ackUrgent = false;
         lastAckVector = null;
         lastAckOrder = -1;
         for (MemberId gone : transfer.retainJoiners(next.members())) {

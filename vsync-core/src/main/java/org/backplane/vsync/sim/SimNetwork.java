@@ -105,6 +105,19 @@ public final class SimNetwork {
         return new Builder(seed);
     }
 
+    /** One direction of a link: its epoch (bumped when it breaks: frames in flight are lost) and FIFO arrival floor. */
+    private static final class Link {
+        long epoch;
+        long lastArrivalNs;
+    }
+
+    /** An undirected pair of nodes, in name order. */
+    private record Pair(String a, String b) {
+        static Pair of(String x, String y) {
+            return x.compareTo(y) < 0 ? new Pair(x, y) : new Pair(y, x);
+        }
+    }
+
     private record Event(long timeNs, long seq, SimProcess target, Runnable action) implements Comparable<Event> {
         @Override
         public int compareTo(Event o) {
@@ -125,9 +138,8 @@ public final class SimNetwork {
     private final PriorityQueue<Event> events = new PriorityQueue<>();
     private final Map<String, SimProcess> processes = new LinkedHashMap<>();
     private final Map<String, Long> incarnations = new HashMap<>();
-    private final Map<String, Long> linkEpochs = new HashMap<>();
-    private final Map<String, Long> lastArrivalNs = new HashMap<>();
-    private final Set<String> brokenLinks = new java.util.HashSet<>();
+    private final Map<String, Map<String, Link>> links = new HashMap<>();
+    private final Set<Pair> brokenLinks = new java.util.LinkedHashSet<>();
     private Map<String, Integer> sides;
     private long nowNs;
     private long eventSeq;
@@ -230,14 +242,14 @@ public final class SimNetwork {
 
     /** Breaks the link between two nodes (both directions); frames in flight on it are lost. */
     public void breakLink(String a, String b) {
-        brokenLinks.add(pairKey(a, b));
+        brokenLinks.add(Pair.of(a, b));
         bumpEpoch(a, b);
         bumpEpoch(b, a);
     }
 
     /** Heals a broken link; both ends are told the link is up (and resend what is unacknowledged). */
     public void healLink(String a, String b) {
-        if (brokenLinks.remove(pairKey(a, b))) {
+        if (brokenLinks.remove(Pair.of(a, b))) {
             linkUp(a, b);
         }
     }
@@ -273,7 +285,7 @@ public final class SimNetwork {
             for (int j = i + 1; j < names.size(); j++) {
                 String a = names.get(i);
                 String b = names.get(j);
-                if (!Objects.equals(old.getOrDefault(a, -1), old.getOrDefault(b, -1)) && !brokenLinks.contains(pairKey(a, b))) {
+                if (!Objects.equals(old.getOrDefault(a, -1), old.getOrDefault(b, -1)) && !brokenLinks.contains(Pair.of(a, b))) {
                     linkUp(a, b);
                 }
             }
@@ -283,9 +295,8 @@ public final class SimNetwork {
     /** Heals every broken link and any partition. */
     public void healAll() {
         healPartition();
-        for (String k : new ArrayList<>(brokenLinks)) {
-            String[] ab = k.split("\u0000");
-            healLink(ab[0], ab[1]);
+        for (Pair k : new ArrayList<>(brokenLinks)) {
+            healLink(k.a(), k.b());
         }
     }
 
@@ -376,14 +387,14 @@ public final class SimNetwork {
             framesDropped++;
             return;
         }
-        String link = from.id().node() + "\u0000" + to.node();
-        long epoch = linkEpochs.getOrDefault(link, 0L);
+        Link link = link(from.id().node(), to.node());
+        long epoch = link.epoch;
         long delay = minDelayNs + (maxDelayNs > minDelayNs ? random.nextLong(maxDelayNs - minDelayNs + 1) : 0);
-        long arrival = Math.max(nowNs + delay, lastArrivalNs.getOrDefault(link, 0L));
-        lastArrivalNs.put(link, arrival);
+        long arrival = Math.max(nowNs + delay, link.lastArrivalNs);
+        link.lastArrivalNs = arrival;
         MemberId fromId = from.id();
         events.add(new Event(arrival, eventSeq++, dest, () -> {
-            if (linkEpochs.getOrDefault(link, 0L) != epoch) {
+            if (link.epoch != epoch) {
                 framesDropped++;
                 return;
             }
@@ -392,7 +403,7 @@ public final class SimNetwork {
     }
 
     private boolean connected(String a, String b) {
-        return !brokenLinks.contains(pairKey(a, b)) && side(a) == side(b);
+        return (brokenLinks.isEmpty() || !brokenLinks.contains(Pair.of(a, b))) && side(a) == side(b);
     }
 
     private int side(String node) {
@@ -400,7 +411,11 @@ public final class SimNetwork {
     }
 
     private void bumpEpoch(String a, String b) {
-        linkEpochs.merge(a + "\u0000" + b, 1L, Long::sum);
+        link(a, b).epoch++;
+    }
+
+    private Link link(String from, String to) {
+        return links.computeIfAbsent(from, x -> new HashMap<>()).computeIfAbsent(to, x -> new Link());
     }
 
     private void linkUp(String a, String b) {
@@ -413,10 +428,6 @@ public final class SimNetwork {
         MemberId ib = pb.id();
         schedule(pa, 0, () -> pa.node().onLinkUp(ib, nowNs));
         schedule(pb, 0, () -> pb.node().onLinkUp(ia, nowNs));
-    }
-
-    private static String pairKey(String a, String b) {
-        return a.compareTo(b) < 0 ? a + "\u0000" + b : b + "\u0000" + a;
     }
 
     /** Frames handed to the network so far. */

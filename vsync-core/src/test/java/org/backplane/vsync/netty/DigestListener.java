@@ -57,6 +57,7 @@ final class DigestListener implements GroupListener {
     public void getState(OutputStream out) throws IOException {
         history.stateGiven(group, node.self(), null, viewId, digest);
         DataOutputStream o = new DataOutputStream(out);
+        o.writeLong(viewId); // the state is as of this view (a joiner may not have seen it yet)
         o.writeLong(digest);
         o.writeLong(applied);
         o.write(new byte[paddingBytes]);
@@ -66,10 +67,11 @@ final class DigestListener implements GroupListener {
     @Override
     public void setState(InputStream in) throws IOException {
         DataInputStream i = new DataInputStream(in);
+        long asOfView = i.readLong();
         digest = i.readLong();
         applied = i.readLong();
         i.readFully(new byte[paddingBytes]);
-        history.stateSet(group, node.self(), viewId, digest);
+        history.stateSet(group, node.self(), asOfView, digest);
     }
 
     @Override

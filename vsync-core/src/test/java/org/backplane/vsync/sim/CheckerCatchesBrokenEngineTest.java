@@ -17,14 +17,14 @@ import org.backplane.vsync.membership.Breakage;
 @Timeout(600)
 class CheckerCatchesBrokenEngineTest {
 
-    private static List<ScheduleRunner.Outcome> failures(Breakage b, int schedules) throws Exception {
+    private static List<SimHarness.Outcome> failures(Breakage b, int schedules) throws Exception {
         RandomSchedulesTest.Summary s = RandomSchedulesTest.runMany(10_000, schedules, b, 2);
         System.out.println(b + ": " + s.line(0));
         return s.failed;
     }
 
-    private static boolean names(List<ScheduleRunner.Outcome> failed, String property) {
-        for (ScheduleRunner.Outcome o : failed) {
+    private static boolean names(List<SimHarness.Outcome> failed, String property) {
+        for (SimHarness.Outcome o : failed) {
             for (HistoryChecker.Violation v : o.result().violations()) {
                 if (v.property().equals(property)) {
                     System.out.println("caught, seed " + o.seed() + ":\n" + v.describe());
@@ -37,13 +37,13 @@ class CheckerCatchesBrokenEngineTest {
 
     @Test
     void abcastIgnoringTheSequencerIsCaughtAsTotalOrderViolation() throws Exception {
-        List<ScheduleRunner.Outcome> failed = failures(Breakage.ORDERING, 30);
+        List<SimHarness.Outcome> failed = failures(Breakage.ORDERING, 30);
         assertTrue(names(failed, "V10"), "the checker must report V10 for an engine that ignores the ABCAST order");
     }
 
     @Test
     void flushWithoutExchangeIsCaughtAsVirtualSynchronyViolation() throws Exception {
-        List<ScheduleRunner.Outcome> failed = failures(Breakage.FLUSH, 60);
+        List<SimHarness.Outcome> failed = failures(Breakage.FLUSH, 60);
         assertTrue(names(failed, "V5"), "the checker must report V5 for a flush that does not exchange unstable messages");
     }
 }

@@ -58,6 +58,9 @@ final class DigestApp implements GroupListener {
     public void getState(OutputStream out) throws IOException {
         recorder.stateGiven(group, self, null, viewId, digest);
         DataOutputStream o = new DataOutputStream(out);
+        // The state is as of this view: a joiner whose first donor failed gets it as of a later
+        // view than the last it was told of (that view change is held until the state is set).
+        o.writeLong(viewId);
         o.writeLong(digest);
         o.writeLong(applied);
         o.writeInt(paddingBytes);
@@ -70,6 +73,7 @@ final class DigestApp implements GroupListener {
     @Override
     public void setState(InputStream in) throws IOException {
         DataInputStream i = new DataInputStream(in);
+        long asOfView = i.readLong();
         digest = i.readLong();
         applied = i.readLong();
         int pad = i.readInt();
@@ -78,7 +82,7 @@ final class DigestApp implements GroupListener {
                 throw new IOException("state corrupted at padding byte " + k);
             }
         }
-        recorder.stateSet(group, self, viewId, digest);
+        recorder.stateSet(group, self, asOfView, digest);
     }
 
     @Override

@@ -14,7 +14,7 @@ final class SoakMain {
         long t0 = System.currentTimeMillis();
         RandomSchedulesTest.Summary s = RandomSchedulesTest.runMany(first, count, Breakage.NONE, threads);
         System.out.println(s.line(System.currentTimeMillis() - t0));
-        for (ScheduleRunner.Outcome o : s.failed) {
+        for (SimHarness.Outcome o : s.failed) {
             System.out.println(o.describe());
         }
     }
