@@ -29,6 +29,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -478,8 +479,26 @@ public final class BusClient implements AutoCloseable {
 
     private void sendSubscribe(Subscription s) {
         int credits = Math.max(0, s.window() - s.unreturned);
+        Frame.WireStart start = s.wireStart();
+        long frameBytes = 64 + 3L * s.pattern().value().length();
+        for (String topic : start.resume().keySet()) {
+            frameBytes += FrameCodec.topicSeqBytes(topic.length());
+        }
+        if (frameBytes > welcome.maxFrameBytes()) {
+            // the server would drop the connection for it, and the next resume would do the same
+            String reason = "resume map of " + start.resume().size() + " topics needs a SUBSCRIBE of about "
+                    + frameBytes + " bytes, more than the server's frame limit of " + welcome.maxFrameBytes();
+            log.warn("subscription {} ended: {}", s.pattern(), reason);
+            subscriptions.remove(s.id());
+            s.opened.completeExceptionally(new BusException(reason));
+            s.flushIoBatch();
+            s.ended(reason);
+            listener.error("subscription " + s.pattern() + " ended: " + reason, null);
+            return;
+        }
         s.subscribedOn = channel;
-        channel.write(new Frame.Subscribe(s.id(), s.pattern().value(), s.wireStart(), credits), channel.voidPromise());
+        s.pendingStartSeqs = s.startSeqs == null && s.needsStartSeqs() ? new HashMap<>() : null;
+        channel.write(new Frame.Subscribe(s.id(), s.pattern().value(), start, credits), channel.voidPromise());
     }
 
     /** Called by a subscription's dispatch thread as its handler consumes messages. */
@@ -532,6 +551,9 @@ public final class BusClient implements AutoCloseable {
             return;
         }
         s.received.put(topic, m.seq());
+        if (last == null && s.startSeqs != null) {
+            s.startSeqs.remove(topic); // received from now on: the resume map has it
+        }
         if (s.ioBatch.isEmpty()) {
             touched.add(s);
         }
@@ -693,7 +715,7 @@ public final class BusClient implements AutoCloseable {
         connectedServer = server;
         connectedServerId = w.serverId();
         // resume subscriptions first, then re-send unacked postings in seq order, then new ones
-        for (Subscription s : subscriptions.values()) {
+        for (Subscription s : new ArrayList<>(subscriptions.values())) {
             sendSubscribe(s);
         }
         int n = inflight.size();
@@ -976,11 +998,17 @@ public final class BusClient implements AutoCloseable {
                 aliases.put(a.alias(), a.topic());
             } else if (msg instanceof Frame.Welcome w) {
                 onWelcome(ctx.channel(), w);
+            } else if (msg instanceof Frame.StartSeqs st) {
+                Subscription sub = subscriptions.get(st.subscriptionId());
+                if (sub != null && sub.pendingStartSeqs != null) {
+                    sub.pendingStartSeqs.putAll(st.startSeqs());
+                }
             } else if (msg instanceof Frame.Subscribed s) {
                 Subscription sub = subscriptions.get(s.subscriptionId());
                 if (sub != null) {
-                    if (sub.serverOpenMillis < 0) {
-                        sub.serverOpenMillis = s.serverTimeMillis();
+                    if (sub.pendingStartSeqs != null) {
+                        sub.startSeqs = sub.pendingStartSeqs; // the subscription's start, kept for resumes
+                        sub.pendingStartSeqs = null;
                     }
                     sub.opened.complete(null);
                 }

@@ -14,8 +14,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * An open subscription: messages matching its pattern reach its {@link MessageHandler} on the
  * subscription's own dispatch thread, in order per topic (and in the server's append order across
- * topics). After a lost connection the client resumes it at the last seq + 1 of every topic it
- * has received, so the handler sees no gap and no duplicate. Created by
+ * topics). After a lost connection the client resumes it, on the same server or another, at the
+ * last seq + 1 of every topic it has received and at the subscription's start for every other
+ * topic (for a start at "now" or "last N", the per-topic start the server reported when it
+ * opened the subscription; docs/PROTOCOL.md "Exact resume"), so the handler sees no gap and no
+ * duplicate. Created by
  * {@link BusClient#subscribe}; all public methods are thread-safe.
  *
  * <p>Flow control: the server may send at most {@link ClientOptions#subscriptionWindow()}
@@ -38,8 +41,15 @@ public final class Subscription implements AutoCloseable {
     final Map<String, Long> received = new HashMap<>();
     /** Messages received and not yet returned as credits. */
     int unreturned;
-    /** Server time when the subscription first opened, for resuming a start at "now"; -1 before. */
-    long serverOpenMillis = -1;
+    /**
+     * For a start at "now" or "last N", once the server confirmed it: where the subscription
+     * started in each topic that had history when it opened (the server's START_SEQS), for the
+     * topics not yet received (a topic leaves this map with its first message). Null before the
+     * confirmation and for other starts.
+     */
+    Map<String, Long> startSeqs;
+    /** START_SEQS collected while the first SUBSCRIBE awaits its SUBSCRIBED; null otherwise. */
+    Map<String, Long> pendingStartSeqs;
     /** The channel the current SUBSCRIBE went out on, or null. */
     Object subscribedOn;
     /** Messages of the current socket read, handed to the dispatcher once per read. */
@@ -179,13 +189,30 @@ public final class Subscription implements AutoCloseable {
         ioBatch.clear();
     }
 
-    /** The wire start for a (re)subscribe: the resume map of what was received, else the original start. */
+    /** True if the server is to say where this subscription starts per topic (START_SEQS). */
+    boolean needsStartSeqs() {
+        return start == StartPosition.Now.INSTANCE || start instanceof StartPosition.LastN;
+    }
+
+    /**
+     * The wire start for a (re)subscribe: the resume map of what was received, else the original
+     * start. A "now" or "last N" subscription the server has confirmed resumes exactly (B2, also
+     * on another server): a topic received continues at its last seq + 1, a topic that matched at
+     * the open but was not received yet at the start seq the server reported then, and any other
+     * topic (created after the open) from seq 1.
+     */
     Frame.WireStart wireStart() {
-        Map<String, Long> resume = new HashMap<>(received.size() * 2);
+        Map<String, Long> resume = new HashMap<>((received.size() + (startSeqs == null ? 0 : startSeqs.size())) * 2);
+        if (startSeqs != null) {
+            resume.putAll(startSeqs);
+        }
         received.forEach((topic, seq) -> resume.put(topic, seq + 1));
         int kind;
         long value = 0;
-        if (start instanceof StartPosition.FromSeq s) {
+        if (startSeqs != null) {
+            kind = Frame.WireStart.AT_SEQ;
+            value = 1;
+        } else if (start instanceof StartPosition.FromSeq s) {
             kind = Frame.WireStart.AT_SEQ;
             value = s.seq();
         } else if (start instanceof StartPosition.FromTime t) {
@@ -195,14 +222,7 @@ public final class Subscription implements AutoCloseable {
             kind = Frame.WireStart.LAST_N;
             value = n.n();
         } else if (start == StartPosition.Now.INSTANCE) {
-            // after the first open, "now" means "since the server opened it": postings to topics
-            // not yet seen that arrived while disconnected are still delivered
-            if (serverOpenMillis >= 0) {
-                kind = Frame.WireStart.AT_TIME;
-                value = serverOpenMillis;
-            } else {
-                kind = Frame.WireStart.END;
-            }
+            kind = Frame.WireStart.END;
         } else {
             kind = Frame.WireStart.BEGINNING;
         }

@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -63,14 +64,14 @@ public final class BusServer implements AutoCloseable {
     private boolean closed;
     private final String serverId;
 
-    private BusServer(ServerConfig config) throws IOException {
+    private BusServer(ServerConfig config, Clock clock) throws IOException {
         this.config = config;
-        long startedAt = System.currentTimeMillis();
+        long startedAt = clock.millis();
         this.store = HistoryStore.open(historyConfig(config));
         ServerMetrics metrics = new ServerMetrics();
         SubscriptionRegistry registry = new SubscriptionRegistry();
-        this.orderer = new LocalOrderer(new Delivery(store, registry, metrics));
-        this.context = new ServerContext(config, store, orderer, registry, metrics, startedAt);
+        this.orderer = new LocalOrderer(new Delivery(store, registry, metrics, clock), clock);
+        this.context = new ServerContext(config, store, orderer, registry, metrics, clock, startedAt);
         this.bossGroup = NettyTransport.newGroup(1, "bus-accept");
         this.ioGroup = NettyTransport.newGroup(
                 config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors(), "bus-io");
@@ -132,9 +133,17 @@ public final class BusServer implements AutoCloseable {
      * @throws IllegalArgumentException if the listen host does not resolve
      */
     public static BusServer start(ServerConfig config) {
+        return start(config, Clock.systemUTC());
+    }
+
+    /**
+     * As {@link #start(ServerConfig)} with another wall clock for timestamps (tests: a server
+     * whose clock differs from its peers', or stands still).
+     */
+    static BusServer start(ServerConfig config, Clock clock) {
         BusServer server;
         try {
-            server = new BusServer(config);
+            server = new BusServer(config, clock);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the history in " + config.dataDir() + ": " + e.getMessage(), e);
         }

@@ -4,6 +4,7 @@ import org.backplane.client.protocol.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -22,11 +23,13 @@ final class LocalOrderer implements Orderer {
 
     private final LinkedBlockingQueue<List<Submission>> queue = new LinkedBlockingQueue<>();
     private final OrderedSink sink;
+    private final Clock clock;
     private final Thread thread;
     private volatile boolean closed;
 
-    LocalOrderer(OrderedSink sink) {
+    LocalOrderer(OrderedSink sink, Clock clock) {
         this.sink = sink;
+        this.clock = clock;
         this.thread = new Thread(this::run, "bus-delivery");
         this.thread.setDaemon(true);
     }
@@ -66,7 +69,7 @@ final class LocalOrderer implements Orderer {
             } catch (InterruptedException e) {
                 first = null;
             }
-            long now = System.currentTimeMillis();
+            long now = clock.millis();
             if (now - lastTick >= TICK_MS) {
                 lastTick = now;
                 try {

@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Netty edge of one client connection (the session): handshake, validation of every request,
@@ -45,6 +46,8 @@ import java.util.Map;
  */
 final class SessionHandler extends ChannelInboundHandlerAdapter implements PublishOrigin {
     private static final Logger log = LoggerFactory.getLogger(SessionHandler.class);
+    /** Largest body of one START_SEQS frame (a pattern over many topics takes several). */
+    static final int START_SEQS_FRAME_BYTES = 32 * 1024;
 
     private final ServerContext server;
     private Channel channel;
@@ -400,15 +403,47 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Publi
             endSubscription(id, ErrorCode.STORE_FAILURE, "could not open the history for " + pattern + ": " + e.getMessage());
             return;
         }
-        long openedAt = System.currentTimeMillis();
+        long openedAt = server.clock.millis();
         ServerSubscription sub = new ServerSubscription(this, id, pattern, describe(s.start()), cursor, s.credits(),
                 channel.eventLoop(), server.metrics);
         subscriptions.put(id, sub);
         server.registry.add(sub);
         server.metrics.subscriptions.incrementAndGet();
+        int kind = s.start().kind();
+        if (kind == Frame.WireStart.END || kind == Frame.WireStart.LAST_N) {
+            writeStartSeqs(id, cursor.positions());
+        }
         channel.write(new Frame.Subscribed(id, openedAt), channel.voidPromise());
         log.info("{} opened for {}", sub, peer);
         sub.wake();
+    }
+
+    /**
+     * Sends where a "now" or "last N" cursor starts in each topic that matched when it opened
+     * (its positions before the first poll, so exactly the cursor's start), in START_SEQS frames of
+     * at most {@link #START_SEQS_FRAME_BYTES}; topics starting at seq 1 are left out (a resuming
+     * client starts a topic it has neither seen nor been told about at seq 1 anyway). A client
+     * resuming the subscription continues each unseen topic there, on this server or another.
+     */
+    private void writeStartSeqs(int id, Map<String, Long> positions) {
+        TreeMap<String, Long> chunk = new TreeMap<>();
+        int chunkBytes = 0;
+        for (Map.Entry<String, Long> e : new TreeMap<>(positions).entrySet()) {
+            if (e.getValue() <= 1) {
+                continue;
+            }
+            int bytes = FrameCodec.topicSeqBytes(e.getKey().length());
+            if (chunkBytes + bytes > START_SEQS_FRAME_BYTES && !chunk.isEmpty()) {
+                channel.write(new Frame.StartSeqs(id, chunk), channel.voidPromise());
+                chunk = new TreeMap<>();
+                chunkBytes = 0;
+            }
+            chunk.put(e.getKey(), e.getValue());
+            chunkBytes += bytes;
+        }
+        if (!chunk.isEmpty()) {
+            channel.write(new Frame.StartSeqs(id, chunk), channel.voidPromise());
+        }
     }
 
     private static StartPosition startPosition(Frame.WireStart w) {
@@ -512,7 +547,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Publi
 
     private void onStatus(Frame.StatusRequest s) {
         ServerMetrics m = server.metrics;
-        long now = System.currentTimeMillis();
+        long now = server.clock.millis();
         channel.write(new Frame.StatusReply(s.requestId(), server.serverId, BusServer.VERSION,
                 server.startedAtMillis, now - server.startedAtMillis, m.connections.get(), m.subscriptions.get(),
                 server.store.topics(t -> true).size(), m.published.sum(), m.delivered.sum(), m.rejected.sum()),

@@ -62,7 +62,8 @@ class ResumeIT {
                     received.incrementAndGet();
                 });
                 // a pattern subscription from "now" (opened before any posting): after each cut it
-                // resumes seen topics at last seq + 1 and unseen ones from its server-side open time
+                // resumes seen topics at last seq + 1 and unseen ones at seq 1 (created after it
+                // opened); ExactResumeIT covers topics that existed when it opened
                 Map<String, List<BusMessage>> gotNow = new ConcurrentHashMap<>();
                 AtomicLong receivedNow = new AtomicLong();
                 Subscription subNow = subscriber.subscribe("/RES/**", StartPosition.now(), m -> {
