@@ -440,6 +440,19 @@ public final class BusClient implements AutoCloseable {
      * each message on the subscription's own dispatch thread. Blocks until the server confirms
      * (or while disconnected, until the request timeout). Any thread but the I/O thread.
      *
+     * <p><b>Order.</b> Within one topic, messages come in seq order with no gap and no duplicate
+     * from the start on, also across reconnects (B2). Across topics, one subscription delivers in
+     * the server's append order, which carries causal order (GUARANTEES.md B5): if any client
+     * received m1 (topic X) before it published m2 (topic Y), and this subscription's pattern
+     * matches both X and Y, the handler gets m1 before m2 (unless m1 is before the subscription's
+     * start in X or no longer retained). This holds for every start position, across the switch
+     * from replay to live and across resumes. It does <em>not</em> hold between two
+     * subscriptions, even of one client: each has its own cursor on the server, its own credits
+     * and its own dispatch thread, so one that is behind (replaying, out of credits, a slow
+     * handler) can deliver m1 after the other delivered m2. For causal order over topics that no
+     * single pattern names, subscribe once to a pattern covering them all (their common parent
+     * with {@code /**}) and filter in the handler.
+     *
      * @throws InvalidTopicException if the pattern is invalid
      * @throws BusException if the server refused the subscription or did not answer in time
      */
