@@ -4,6 +4,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
@@ -57,6 +58,8 @@ public final class BusServer implements AutoCloseable {
     private final ServerContext context;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup ioGroup;
+    /** The delivery loop's own group when it serves no connection (durability commit), else null. */
+    private final EventLoopGroup deliveryGroup;
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final Channel serverChannel;
     private final InetSocketAddress address;
@@ -70,11 +73,18 @@ public final class BusServer implements AutoCloseable {
         this.store = HistoryStore.open(historyConfig(config));
         ServerMetrics metrics = new ServerMetrics();
         SubscriptionRegistry registry = new SubscriptionRegistry();
-        this.orderer = new LocalOrderer(new Delivery(store, registry, metrics, clock), clock);
-        this.context = new ServerContext(config, store, orderer, registry, metrics, clock, startedAt);
         this.bossGroup = NettyTransport.newGroup(1, "bus-accept");
         this.ioGroup = NettyTransport.newGroup(
                 config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors(), "bus-io");
+        // Deliveries run on the first I/O loop, so a connection served by it goes from socket read
+        // to append, ack and subscriber wake-up without a thread handoff. With durability commit
+        // every batch waits for the disk, which would stall that loop's connections: there, the
+        // delivery loop serves no connection.
+        this.deliveryGroup = config.durability() == ServerConfig.Durability.COMMIT
+                ? NettyTransport.newGroup(1, "bus-delivery") : null;
+        EventLoop deliveryLoop = (EventLoop) (deliveryGroup != null ? deliveryGroup : ioGroup).iterator().next();
+        this.orderer = new LocalOrderer(new Delivery(store, registry, metrics, clock), clock, deliveryLoop);
+        this.context = new ServerContext(config, store, orderer, registry, metrics, clock, startedAt);
         Channel bound = null;
         try {
             orderer.start();
@@ -111,7 +121,10 @@ public final class BusServer implements AutoCloseable {
         } catch (RuntimeException e) {
             orderer.close();
             bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            ioGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            ioGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            if (deliveryGroup != null) {
+                deliveryGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            }
             store.close();
             throw e;
         }
@@ -124,7 +137,7 @@ public final class BusServer implements AutoCloseable {
 
     /**
      * Opens the history store in {@code config.dataDir()} (recovering after a crash), starts the
-     * delivery thread and listens on {@code config.listen()}. Returns once it accepts
+     * delivery loop and listens on {@code config.listen()}. Returns once it accepts
      * connections. Any thread.
      *
      * @throws UncheckedIOException if the data directory cannot be opened
@@ -300,6 +313,9 @@ public final class BusServer implements AutoCloseable {
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (deliveryGroup != null) {
+            deliveryGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
         store.close();
         log.info("server {} stopped: {} postings stored, {} messages delivered since start", serverId,
                 publishedCount(), deliveredCount());

@@ -10,7 +10,6 @@ import org.backplane.history.EntryHandler;
 import org.backplane.history.HistoryCursor;
 
 import java.nio.ByteBuffer;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -19,7 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * socket is writable. Replay and live are the same cursor, so the switch has no gap and no
  * duplicate (B2). A subscriber without credits (a stalled handler) or with a full socket is
  * simply not polled: it falls behind in the log and costs no server memory beyond one drain's
- * buffer. Woken by the delivery thread after appends ({@link #wake()}, the only cross-thread
+ * buffer. Woken by the delivery loop after appends ({@link #wake()}, the only cross-thread
  * entry point), by CREDIT frames, and by the socket becoming writable again.
  */
 final class ServerSubscription implements EntryHandler {
@@ -57,19 +56,6 @@ final class ServerSubscription implements EntryHandler {
         this.credits = credits;
         this.loop = loop;
         this.metrics = metrics;
-    }
-
-    /** True if a posting to one of {@code topics} may be for this subscription. Any thread. */
-    boolean interestedInAny(Set<String> topics) {
-        if (pattern.isLiteral()) {
-            return topics.contains(pattern.value());
-        }
-        for (String t : topics) {
-            if (pattern.matches(t)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Schedules a drain on the event loop unless one is pending. Any thread. */
@@ -137,7 +123,7 @@ final class ServerSubscription implements EntryHandler {
                     out = null;
                 }
                 if (n < limit) {
-                    break; // caught up with the log; the delivery thread wakes us for more
+                    break; // caught up with the log; the delivery loop wakes us for more
                 }
                 more = budget == 0;
             }

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.collection.IntObjectHashMap;
 import org.backplane.client.TopicName;
@@ -36,7 +37,7 @@ import java.util.TreeMap;
  * Netty edge of one client connection (the session): handshake, validation of every request,
  * submission of postings to the {@link Orderer} in one batch per socket read, acks and nacks in
  * one buffer per delivered batch, subscriptions ({@link ServerSubscription}), TOPICS, STATUS and
- * keepalive. All state is confined to the connection's event loop; the delivery thread reaches
+ * keepalive. All state is confined to the connection's event loop; the delivery loop reaches
  * it only through {@link #onOutcomes}. Bad input from the client gets an ERROR, NACK or
  * SUBSCRIPTION_END that says why; only an unparseable frame closes the connection (B8).
  *
@@ -310,11 +311,19 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Publi
         channel.write(new Frame.Nack(producerSeq, code, message), channel.voidPromise());
     }
 
-    /** Delivery thread: hands the batch's outcomes to the event loop. */
+    /**
+     * Delivery loop: writes the batch's outcomes at once when this connection is served by the
+     * delivery loop itself, else hands them to the connection's event loop.
+     */
     @Override
     public void onOutcomes(List<Outcome> outcomes) {
+        EventLoop loop = channel.eventLoop();
+        if (loop.inEventLoop()) {
+            writeOutcomes(outcomes);
+            return;
+        }
         try {
-            channel.eventLoop().execute(() -> writeOutcomes(outcomes));
+            loop.execute(() -> writeOutcomes(outcomes));
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // the server is stopping and this connection with it; the client retries elsewhere
         }

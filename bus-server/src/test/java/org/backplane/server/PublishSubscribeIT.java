@@ -58,6 +58,30 @@ class PublishSubscribeIT {
     }
 
     @Test
+    @SuppressWarnings("try") // resources held open for the test, closed at its end
+    void withDurabilityCommitDeliveriesRunOnALoopOfTheirOwn() throws Exception {
+        // every batch waits for the disk there, so the delivery loop serves no connection
+        try (EmbeddedServer s = new EmbeddedServer(b -> b.durability(ServerConfig.Durability.COMMIT));
+             BusClient c = BusClient.connect(s.address())) {
+            List<BusMessage> got = new CopyOnWriteArrayList<>();
+            try (Subscription sub = c.subscribe("/DUR/*", StartPosition.fromStart(), got::add)) {
+                List<CompletableFuture<PublishAck>> acks = new ArrayList<>();
+                for (int i = 1; i <= 500; i++) {
+                    acks.add(c.publish("/DUR/" + (i % 2), ("m" + i).getBytes(StandardCharsets.UTF_8)));
+                }
+                for (CompletableFuture<PublishAck> a : acks) {
+                    a.get();
+                }
+                Await.until(() -> got.size() == 500, "500 messages");
+            }
+            assertTrue(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith("bus-delivery")),
+                    "a bus-delivery thread runs");
+        }
+        Await.until(() -> Thread.getAllStackTraces().keySet().stream().noneMatch(
+                t -> t.getName().startsWith("bus-delivery") && t.isAlive()), "the delivery loop to stop with the server");
+    }
+
+    @Test
     void connectionsBeyondTheLimitAreRefusedWithTheReason() throws Exception {
         try (EmbeddedServer s = new EmbeddedServer(b -> b.maxConnections(1)); BusClient first = BusClient.connect(s.address())) {
             org.backplane.client.BusException e = org.junit.jupiter.api.Assertions.assertThrows(
