@@ -52,7 +52,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p><b>Threads.</b> All public methods are thread-safe. Each client has one I/O thread (a Netty
  * event loop) that reads and writes the socket, completes publish futures, and calls the
- * {@link ConnectionListener}; each subscription has its own dispatch thread that runs its handler.
+ * {@link ConnectionListener}; each subscription has its own dispatch thread that runs its handler
+ * (or, subscribed with {@link Dispatch#IO_THREAD}, runs it on the I/O thread).
  * Code running on the I/O thread (listener methods, and dependent stages of a publish future
  * that are not {@code *Async}) must not block: the blocking methods ({@link #publishSync},
  * {@link #subscribe}, {@link #topics}, {@link #status}, {@link #flush}) throw
@@ -457,14 +458,28 @@ public final class BusClient implements AutoCloseable {
      * @throws BusException if the server refused the subscription or did not answer in time
      */
     public Subscription subscribe(String pattern, StartPosition start, MessageHandler handler) {
+        return subscribe(pattern, start, Dispatch.OWN_THREAD, handler);
+    }
+
+    /**
+     * As {@link #subscribe(String, StartPosition, MessageHandler)}, with the handler run on the
+     * thread {@code dispatch} says: {@link Dispatch#OWN_THREAD} (the default) or, for handlers
+     * that never block, the client's I/O thread ({@link Dispatch#IO_THREAD}: lower latency and
+     * less CPU per message). Any thread but the I/O thread.
+     *
+     * @throws InvalidTopicException if the pattern is invalid
+     * @throws BusException if the server refused the subscription or did not answer in time
+     */
+    public Subscription subscribe(String pattern, StartPosition start, Dispatch dispatch, MessageHandler handler) {
         TopicPattern p = TopicPattern.of(pattern);
+        java.util.Objects.requireNonNull(dispatch, "dispatch");
         requireNotIoThread("subscribe");
         requireOpen();
         int id;
         synchronized (idLock) {
             id = ++lastSubscriptionId;
         }
-        Subscription s = new Subscription(this, id, p, start, handler, options.subscriptionWindow());
+        Subscription s = new Subscription(this, id, p, start, dispatch, handler, options.subscriptionWindow());
         s.startDispatcher();
         loop.execute(() -> {
             subscriptions.put(id, s);
@@ -524,6 +539,23 @@ public final class BusClient implements AutoCloseable {
         });
     }
 
+    /**
+     * Returns once the I/O thread has finished what it was doing (a handler call running there
+     * has returned). Immediately on the I/O thread itself, or once the client is shut down.
+     */
+    void awaitIoThread() {
+        if (loop.inEventLoop()) {
+            return;
+        }
+        try {
+            loop.submit(() -> { }).get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // shut down (nothing runs there any more) or stuck in a handler: nothing more to wait for
+        }
+    }
+
     /** Called by {@link Subscription#close()}. */
     void unsubscribe(Subscription s) {
         if (closed) {
@@ -567,10 +599,16 @@ public final class BusClient implements AutoCloseable {
         if (last == null && s.startSeqs != null) {
             s.startSeqs.remove(topic); // received from now on: the resume map has it
         }
-        if (s.ioBatch.isEmpty()) {
+        if (!s.touchedThisRead) {
+            s.touchedThisRead = true;
             touched.add(s);
         }
-        s.ioBatch.add(new BusMessage(topic, m.seq(), m.timestampMillis(), m.key(), m.headers(), m.payload()));
+        BusMessage message = new BusMessage(topic, m.seq(), m.timestampMillis(), m.key(), m.headers(), m.payload());
+        if (s.dispatch() == Dispatch.IO_THREAD) {
+            s.handleOnIoThread(message);
+        } else {
+            s.ioBatch.add(message);
+        }
     }
 
     private void returnCreditsNow(Subscription s, int credits) {

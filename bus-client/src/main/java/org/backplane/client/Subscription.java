@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An open subscription: messages matching its pattern reach its {@link MessageHandler} on the
- * subscription's own dispatch thread, in order per topic (and in the server's append order across
+ * subscription's own dispatch thread (or the client's I/O thread, {@link Dispatch}), in order per topic (and in the server's append order across
  * topics). After a lost connection the client resumes it, on the same server or another, at the
  * last seq + 1 of every topic it has received and at the subscription's start for every other
  * topic (for a start at "now" or "last N", the per-topic start the server reported when it
@@ -32,6 +32,7 @@ public final class Subscription implements AutoCloseable {
     private final TopicPattern pattern;
     private final StartPosition start;
     private final MessageHandler handler;
+    private final Dispatch dispatch;
     private final int window;
     private final int creditBatch;
     private final Thread dispatcher;
@@ -54,6 +55,12 @@ public final class Subscription implements AutoCloseable {
     Object subscribedOn;
     /** Messages of the current socket read, handed to the dispatcher once per read. */
     final List<BusMessage> ioBatch = new ArrayList<>();
+    /** True while this subscription is in the client's list of those the current read touched. */
+    boolean touchedThisRead;
+    /** {@link Dispatch#IO_THREAD}: the topic and seq of the run handled last, and messages handled since credits went back. */
+    private String ioRunTopic;
+    private long ioRunSeq;
+    private int ioConsumed;
     /** Completes when the server confirms the first SUBSCRIBE, or fails with its refusal. */
     final CompletableFuture<Void> opened = new CompletableFuture<>();
     /** Duplicates dropped after a resume (should stay 0; counted for tests and diagnostics). */
@@ -68,21 +75,32 @@ public final class Subscription implements AutoCloseable {
     private volatile boolean closedFlag;
     private volatile String endReason;
 
-    Subscription(BusClient client, int id, TopicPattern pattern, StartPosition start, MessageHandler handler,
-                 int window) {
+    Subscription(BusClient client, int id, TopicPattern pattern, StartPosition start, Dispatch dispatch,
+                 MessageHandler handler, int window) {
         this.client = client;
         this.id = id;
         this.pattern = pattern;
         this.start = start;
+        this.dispatch = dispatch;
         this.handler = handler;
         this.window = window;
         this.creditBatch = Math.max(1, window / 4);
-        this.dispatcher = new Thread(this::dispatchLoop, "bus-sub-" + id + " " + pattern.value());
-        this.dispatcher.setDaemon(true);
+        this.dispatcher = dispatch == Dispatch.OWN_THREAD
+                ? new Thread(this::dispatchLoop, "bus-sub-" + id + " " + pattern.value()) : null;
+        if (dispatcher != null) {
+            dispatcher.setDaemon(true);
+        }
     }
 
     void startDispatcher() {
-        dispatcher.start();
+        if (dispatcher != null) {
+            dispatcher.start();
+        }
+    }
+
+    /** Which thread runs the handler. */
+    public Dispatch dispatch() {
+        return dispatch;
     }
 
     /** The subscription's id on its connection (unique per client). */
@@ -143,7 +161,9 @@ public final class Subscription implements AutoCloseable {
         if (markClosed()) {
             client.unsubscribe(this);
         }
-        if (Thread.currentThread() != dispatcher && dispatcher.isAlive()) {
+        if (dispatcher == null) {
+            client.awaitIoThread(); // a handler call running on the I/O thread returns first
+        } else if (Thread.currentThread() != dispatcher && dispatcher.isAlive()) {
             try {
                 dispatcher.join(TimeUnit.SECONDS.toMillis(10));
             } catch (InterruptedException e) {
@@ -172,8 +192,47 @@ public final class Subscription implements AutoCloseable {
         markClosed();
     }
 
-    /** Hands the current read's messages to the dispatcher (I/O thread). */
+    /**
+     * {@link Dispatch#IO_THREAD}: runs the handler on one message now (I/O thread); the credits
+     * go back from {@link #flushIoBatch} once a quarter window has been handled.
+     */
+    void handleOnIoThread(BusMessage message) {
+        if (closedFlag) {
+            return;
+        }
+        try {
+            handler.onMessage(message);
+        } catch (Throwable t) {
+            client.handlerFailed(this, message, t);
+        }
+        if (!message.topic().equals(ioRunTopic)) {
+            if (ioRunTopic != null) {
+                handled.put(ioRunTopic, ioRunSeq);
+            }
+            ioRunTopic = message.topic();
+        }
+        ioRunSeq = message.seq();
+        delivered.lazySet(delivered.get() + 1);
+        ioConsumed++;
+    }
+
+    /**
+     * At the end of a socket read (I/O thread): hands the read's messages to the dispatcher, or,
+     * with {@link Dispatch#IO_THREAD}, publishes {@link #lastSeq} and returns credits for the
+     * messages handled.
+     */
     void flushIoBatch() {
+        touchedThisRead = false;
+        if (dispatcher == null) {
+            if (ioRunTopic != null) {
+                handled.put(ioRunTopic, ioRunSeq);
+            }
+            if (ioConsumed >= creditBatch) {
+                client.returnCredits(this, ioConsumed);
+                ioConsumed = 0;
+            }
+            return;
+        }
         if (ioBatch.isEmpty()) {
             return;
         }

@@ -4,6 +4,7 @@ import org.backplane.client.BusClient;
 import org.backplane.client.BusMessage;
 import org.backplane.client.ClientOptions;
 import org.backplane.client.ConnectionListener;
+import org.backplane.client.Dispatch;
 import org.backplane.client.PublishAck;
 import org.backplane.client.StartPosition;
 import org.backplane.client.Subscription;
@@ -70,6 +71,13 @@ class ResumeIT {
                     gotNow.computeIfAbsent(m.topic(), t -> new CopyOnWriteArrayList<>()).add(m);
                     receivedNow.incrementAndGet();
                 });
+                // the same from the start, with its handler on the client's I/O thread
+                Map<String, List<BusMessage>> gotIo = new ConcurrentHashMap<>();
+                AtomicLong receivedIo = new AtomicLong();
+                Subscription subIo = subscriber.subscribe("/RES/*", StartPosition.fromStart(), Dispatch.IO_THREAD, m -> {
+                    gotIo.computeIfAbsent(m.topic(), t -> new CopyOnWriteArrayList<>()).add(m);
+                    receivedIo.incrementAndGet();
+                });
                 Map<String, String> sent = new ConcurrentHashMap<>(); // payload -> topic
                 List<CompletableFuture<PublishAck>> futures = new ArrayList<>();
                 Thread cutter = new Thread(() -> {
@@ -130,6 +138,15 @@ class ResumeIT {
                 }
                 assertEquals(total, receivedNow.get());
                 subNow.close();
+                Await.until(() -> receivedIo.get() >= total, 60_000, "the I/O-thread subscriber to receive everything");
+                for (Map.Entry<String, List<BusMessage>> e : gotIo.entrySet()) {
+                    List<BusMessage> list = e.getValue();
+                    for (int i = 0; i < list.size(); i++) {
+                        assertEquals(i + 1, list.get(i).seq(), "I/O-thread subscriber, " + e.getKey() + " message " + i);
+                    }
+                }
+                assertEquals(total, receivedIo.get());
+                subIo.close();
             }
         }
     }
