@@ -57,10 +57,13 @@ public final class Subscription implements AutoCloseable {
     final List<BusMessage> ioBatch = new ArrayList<>();
     /** True while this subscription is in the client's list of those the current read touched. */
     boolean touchedThisRead;
-    /** {@link Dispatch#IO_THREAD}: the topic and seq of the run handled last, and messages handled since credits went back. */
-    private String ioRunTopic;
-    private long ioRunSeq;
+    /** {@link Dispatch#IO_THREAD}: messages handled since credits went back. */
     private int ioConsumed;
+
+    // ---- handling state (the dispatch thread, or the I/O thread with Dispatch.IO_THREAD)
+    /** The topic and last seq of the run of messages of one topic handled last. */
+    private String runTopic;
+    private long runSeq;
     /** Completes when the server confirms the first SUBSCRIBE, or fails with its refusal. */
     final CompletableFuture<Void> opened = new CompletableFuture<>();
     /** Duplicates dropped after a resume (should stay 0; counted for tests and diagnostics). */
@@ -200,20 +203,34 @@ public final class Subscription implements AutoCloseable {
         if (closedFlag) {
             return;
         }
+        handle(message);
+        ioConsumed++;
+    }
+
+    /**
+     * Runs the handler on one message and notes it in the current run of one topic (the handling
+     * thread: the dispatcher, or the I/O thread). {@link #lastSeq} is published per run, and
+     * before credits go back.
+     */
+    private void handle(BusMessage message) {
         try {
             handler.onMessage(message);
         } catch (Throwable t) {
             client.handlerFailed(this, message, t);
         }
-        if (!message.topic().equals(ioRunTopic)) {
-            if (ioRunTopic != null) {
-                handled.put(ioRunTopic, ioRunSeq);
-            }
-            ioRunTopic = message.topic();
+        if (!message.topic().equals(runTopic)) {
+            publishRun();
+            runTopic = message.topic();
         }
-        ioRunSeq = message.seq();
+        runSeq = message.seq();
         delivered.lazySet(delivered.get() + 1);
-        ioConsumed++;
+    }
+
+    /** Publishes the current run's last seq to {@link #lastSeq} (the handling thread). */
+    private void publishRun() {
+        if (runTopic != null) {
+            handled.put(runTopic, runSeq);
+        }
     }
 
     /**
@@ -224,9 +241,7 @@ public final class Subscription implements AutoCloseable {
     void flushIoBatch() {
         touchedThisRead = false;
         if (dispatcher == null) {
-            if (ioRunTopic != null) {
-                handled.put(ioRunTopic, ioRunSeq);
-            }
+            publishRun();
             if (ioConsumed >= creditBatch) {
                 client.returnCredits(this, ioConsumed);
                 ioConsumed = 0;
@@ -313,35 +328,18 @@ public final class Subscription implements AutoCloseable {
                 queue = batch;
                 batch = swap;
             }
-            String runTopic = null;
-            long runSeq = 0;
             for (BusMessage message : batch) {
                 if (!isActive()) {
                     return;
                 }
-                try {
-                    handler.onMessage(message);
-                } catch (Throwable t) {
-                    client.handlerFailed(this, message, t);
-                }
-                // lastSeq is published per run of one topic, and before credits go back
-                if (!message.topic().equals(runTopic)) {
-                    if (runTopic != null) {
-                        handled.put(runTopic, runSeq);
-                    }
-                    runTopic = message.topic();
-                }
-                runSeq = message.seq();
-                delivered.lazySet(delivered.get() + 1);
+                handle(message);
                 if (++consumed >= creditBatch) {
-                    handled.put(runTopic, runSeq);
+                    publishRun();
                     client.returnCredits(this, consumed);
                     consumed = 0;
                 }
             }
-            if (runTopic != null) {
-                handled.put(runTopic, runSeq);
-            }
+            publishRun();
             batch.clear();
         }
     }

@@ -129,25 +129,23 @@ class ResumeIT {
                 assertEquals(sent, seen);
                 assertEquals(total, received.get());
                 assertEquals(total, sub.delivered());
-                Await.until(() -> receivedNow.get() >= total, 60_000, "the 'now' subscriber to receive everything");
-                for (Map.Entry<String, List<BusMessage>> e : gotNow.entrySet()) {
-                    List<BusMessage> list = e.getValue();
-                    for (int i = 0; i < list.size(); i++) {
-                        assertEquals(i + 1, list.get(i).seq(), "'now' subscriber, " + e.getKey() + " message " + i);
-                    }
-                }
-                assertEquals(total, receivedNow.get());
+                assertEverySeqOnce("'now' subscriber", gotNow, receivedNow, total);
                 subNow.close();
-                Await.until(() -> receivedIo.get() >= total, 60_000, "the I/O-thread subscriber to receive everything");
-                for (Map.Entry<String, List<BusMessage>> e : gotIo.entrySet()) {
-                    List<BusMessage> list = e.getValue();
-                    for (int i = 0; i < list.size(); i++) {
-                        assertEquals(i + 1, list.get(i).seq(), "I/O-thread subscriber, " + e.getKey() + " message " + i);
-                    }
-                }
-                assertEquals(total, receivedIo.get());
+                assertEverySeqOnce("I/O-thread subscriber", gotIo, receivedIo, total);
                 subIo.close();
             }
         }
+    }
+
+    /** Waits for {@code total} messages, then checks each topic's seqs are 1, 2, 3, ... */
+    private static void assertEverySeqOnce(String who, Map<String, List<BusMessage>> got, AtomicLong received, long total) {
+        Await.until(() -> received.get() >= total, 60_000, who + " to receive everything");
+        for (Map.Entry<String, List<BusMessage>> e : got.entrySet()) {
+            List<BusMessage> list = e.getValue();
+            for (int i = 0; i < list.size(); i++) {
+                assertEquals(i + 1, list.get(i).seq(), who + ", " + e.getKey() + " message " + i);
+            }
+        }
+        assertEquals(total, received.get());
     }
 }
