@@ -404,13 +404,13 @@ public final class BusClient implements AutoCloseable {
     }
 
     private void onAckRange(Frame.AckRange r) {
+        Instant timestamp = Instant.ofEpochMilli(r.timestampMillis()); // one for the whole run
         for (int i = 0; i < r.count(); i++) {
             Pending p = inflight.remove(r.firstProducerSeq() + i);
             if (p == null) {
                 continue;
             }
-            if (p.future.complete(new PublishAck(r.topic(), r.firstSeq() + i, Instant.ofEpochMilli(r.timestampMillis()),
-                    r.firstProducerSeq() + i))) {
+            if (p.future.complete(new PublishAck(r.topic(), r.firstSeq() + i, timestamp, r.firstProducerSeq() + i))) {
                 window.release();
             }
         }

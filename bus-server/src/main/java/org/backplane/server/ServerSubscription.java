@@ -42,6 +42,7 @@ final class ServerSubscription implements EntryHandler {
     private long credits;
     private long sent;
     private boolean closed;
+    private boolean draining;
     private ByteBuf out;
     private int largestFrameBytes = 16 * 1024;
     private int averageFrameBytes = 256;
@@ -66,6 +67,19 @@ final class ServerSubscription implements EntryHandler {
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 // the server is stopping: the connection goes with it
             }
+        }
+    }
+
+    /**
+     * The delivery loop appended postings for this subscription: drains it at once when it is
+     * served by the delivery loop itself (its messages then leave in the same turn as the append,
+     * before the publisher's ack), else schedules a drain on its own loop. Delivery loop.
+     */
+    void wakeAfterAppend() {
+        if (loop.inEventLoop() && !draining) {
+            drain();
+        } else {
+            wake();
         }
     }
 
@@ -98,12 +112,17 @@ final class ServerSubscription implements EntryHandler {
         if (closed) {
             return;
         }
+        if (draining) {
+            wake(); // re-entered from a write inside this drain: continue in a task
+            return;
+        }
         Channel ch = session.channel();
         if (!ch.isActive()) {
             return;
         }
         int budget = DRAIN_BUDGET;
         boolean more = false;
+        draining = true;
         try {
             while (credits > 0 && budget > 0 && ch.isWritable()) {
                 int limit = (int) Math.min(Math.min(credits, budget),
@@ -140,6 +159,7 @@ final class ServerSubscription implements EntryHandler {
                 out = null;
             }
             ch.flush();
+            draining = false;
         }
         if (more && credits > 0) {
             wake(); // yield to other channels on this loop, then continue

@@ -89,7 +89,7 @@ final class SubscriptionRegistry {
                 interested.put(topic, subs);
             }
             for (ServerSubscription s : subs) {
-                s.wake();
+                s.wakeAfterAppend();
             }
         }
     }

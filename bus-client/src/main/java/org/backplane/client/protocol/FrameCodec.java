@@ -560,14 +560,14 @@ public final class FrameCodec {
         byte[] name = new byte[MAX_TOPIC_SEQ_NAME_BYTES];
         int previousLength = 0;
         for (int i = 0; i < count; i++) {
-            need(in, 3, what + " entry");
+            need(in, 3, what, " entry");
             int shared = in.readUnsignedByte();
             int suffix = in.readUnsignedShort();
             if (shared > previousLength || shared + suffix > MAX_TOPIC_SEQ_NAME_BYTES) {
                 throw malformed(what + " entry " + i + " has a name of " + shared + " shared + " + suffix
                         + " bytes after one of " + previousLength + " (at most " + MAX_TOPIC_SEQ_NAME_BYTES + ")");
             }
-            need(in, suffix + 8, what + " entry");
+            need(in, suffix + 8, what, " entry");
             in.readBytes(name, shared, suffix);
             previousLength = shared + suffix;
             seqs.put(new String(name, 0, previousLength, StandardCharsets.UTF_8), in.readLong());
@@ -576,7 +576,7 @@ public final class FrameCodec {
     }
 
     private static int skipBlob(ByteBuf in, String what, boolean optional) throws ProtocolException {
-        need(in, 4, what + " length");
+        need(in, 4, what, " length");
         int length = in.readInt();
         if (length == -1 && optional) {
             return -1;
@@ -595,6 +595,13 @@ public final class FrameCodec {
         }
     }
 
+    /** As {@link #need(ByteBuf, int, String)} for the field {@code what + detail}, joined only on failure (hot path). */
+    private static void need(ByteBuf in, int bytes, String what, String detail) throws ProtocolException {
+        if (in.readableBytes() < bytes) {
+            need(in, bytes, what + detail);
+        }
+    }
+
     private static ProtocolException malformed(String message) {
         return new ProtocolException(ErrorCode.MALFORMED_FRAME, message, true);
     }
@@ -609,7 +616,7 @@ public final class FrameCodec {
     }
 
     private static byte[] readBlob(ByteBuf in, String what, boolean optional) throws ProtocolException {
-        need(in, 4, what + " length");
+        need(in, 4, what, " length");
         int length = in.readInt();
         if (length == -1 && optional) {
             return null;
