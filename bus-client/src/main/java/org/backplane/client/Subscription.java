@@ -13,9 +13,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An open subscription: messages matching its pattern reach its {@link MessageHandler} on the
- * subscription's own dispatch thread, in order per topic (and in the server's append order across
- * topics). After a lost connection the client resumes it at the last seq + 1 of every topic it
- * has received, so the handler sees no gap and no duplicate. Created by
+ * subscription's own dispatch thread (or the client's I/O thread, {@link Dispatch}), in order per topic (and in the server's append order across
+ * topics). After a lost connection the client resumes it, on the same server or another, at the
+ * last seq + 1 of every topic it has received and at the subscription's start for every other
+ * topic (for a start at "now" or "last N", the per-topic start the server reported when it
+ * opened the subscription; docs/PROTOCOL.md "Exact resume"), so the handler sees no gap and no
+ * duplicate. Created by
  * {@link BusClient#subscribe}; all public methods are thread-safe.
  *
  * <p>Flow control: the server may send at most {@link ClientOptions#subscriptionWindow()}
@@ -29,6 +32,7 @@ public final class Subscription implements AutoCloseable {
     private final TopicPattern pattern;
     private final StartPosition start;
     private final MessageHandler handler;
+    private final Dispatch dispatch;
     private final int window;
     private final int creditBatch;
     private final Thread dispatcher;
@@ -38,12 +42,28 @@ public final class Subscription implements AutoCloseable {
     final Map<String, Long> received = new HashMap<>();
     /** Messages received and not yet returned as credits. */
     int unreturned;
-    /** Server time when the subscription first opened, for resuming a start at "now"; -1 before. */
-    long serverOpenMillis = -1;
+    /**
+     * For a start at "now" or "last N", once the server confirmed it: where the subscription
+     * started in each topic that had history when it opened (the server's START_SEQS), for the
+     * topics not yet received (a topic leaves this map with its first message). Null before the
+     * confirmation and for other starts.
+     */
+    Map<String, Long> startSeqs;
+    /** START_SEQS collected while the first SUBSCRIBE awaits its SUBSCRIBED; null otherwise. */
+    Map<String, Long> pendingStartSeqs;
     /** The channel the current SUBSCRIBE went out on, or null. */
     Object subscribedOn;
     /** Messages of the current socket read, handed to the dispatcher once per read. */
     final List<BusMessage> ioBatch = new ArrayList<>();
+    /** True while this subscription is in the client's list of those the current read touched. */
+    boolean touchedThisRead;
+    /** {@link Dispatch#IO_THREAD}: messages handled since credits went back. */
+    private int ioConsumed;
+
+    // ---- handling state (the dispatch thread, or the I/O thread with Dispatch.IO_THREAD)
+    /** The topic and last seq of the run of messages of one topic handled last. */
+    private String runTopic;
+    private long runSeq;
     /** Completes when the server confirms the first SUBSCRIBE, or fails with its refusal. */
     final CompletableFuture<Void> opened = new CompletableFuture<>();
     /** Duplicates dropped after a resume (should stay 0; counted for tests and diagnostics). */
@@ -58,21 +78,32 @@ public final class Subscription implements AutoCloseable {
     private volatile boolean closedFlag;
     private volatile String endReason;
 
-    Subscription(BusClient client, int id, TopicPattern pattern, StartPosition start, MessageHandler handler,
-                 int window) {
+    Subscription(BusClient client, int id, TopicPattern pattern, StartPosition start, Dispatch dispatch,
+                 MessageHandler handler, int window) {
         this.client = client;
         this.id = id;
         this.pattern = pattern;
         this.start = start;
+        this.dispatch = dispatch;
         this.handler = handler;
         this.window = window;
         this.creditBatch = Math.max(1, window / 4);
-        this.dispatcher = new Thread(this::dispatchLoop, "bus-sub-" + id + " " + pattern.value());
-        this.dispatcher.setDaemon(true);
+        this.dispatcher = dispatch == Dispatch.OWN_THREAD
+                ? new Thread(this::dispatchLoop, "bus-sub-" + id + " " + pattern.value()) : null;
+        if (dispatcher != null) {
+            dispatcher.setDaemon(true);
+        }
     }
 
     void startDispatcher() {
-        dispatcher.start();
+        if (dispatcher != null) {
+            dispatcher.start();
+        }
+    }
+
+    /** Which thread runs the handler. */
+    public Dispatch dispatch() {
+        return dispatch;
     }
 
     /** The subscription's id on its connection (unique per client). */
@@ -133,7 +164,9 @@ public final class Subscription implements AutoCloseable {
         if (markClosed()) {
             client.unsubscribe(this);
         }
-        if (Thread.currentThread() != dispatcher && dispatcher.isAlive()) {
+        if (dispatcher == null) {
+            client.awaitIoThread(); // a handler call running on the I/O thread returns first
+        } else if (Thread.currentThread() != dispatcher && dispatcher.isAlive()) {
             try {
                 dispatcher.join(TimeUnit.SECONDS.toMillis(10));
             } catch (InterruptedException e) {
@@ -162,8 +195,59 @@ public final class Subscription implements AutoCloseable {
         markClosed();
     }
 
-    /** Hands the current read's messages to the dispatcher (I/O thread). */
+    /**
+     * {@link Dispatch#IO_THREAD}: runs the handler on one message now (I/O thread); the credits
+     * go back from {@link #flushIoBatch} once a quarter window has been handled.
+     */
+    void handleOnIoThread(BusMessage message) {
+        if (closedFlag) {
+            return;
+        }
+        handle(message);
+        ioConsumed++;
+    }
+
+    /**
+     * Runs the handler on one message and notes it in the current run of one topic (the handling
+     * thread: the dispatcher, or the I/O thread). {@link #lastSeq} is published per run, and
+     * before credits go back.
+     */
+    private void handle(BusMessage message) {
+        try {
+            handler.onMessage(message);
+        } catch (Throwable t) {
+            client.handlerFailed(this, message, t);
+        }
+        if (!message.topic().equals(runTopic)) {
+            publishRun();
+            runTopic = message.topic();
+        }
+        runSeq = message.seq();
+        delivered.lazySet(delivered.get() + 1);
+    }
+
+    /** Publishes the current run's last seq to {@link #lastSeq} (the handling thread). */
+    private void publishRun() {
+        if (runTopic != null) {
+            handled.put(runTopic, runSeq);
+        }
+    }
+
+    /**
+     * At the end of a socket read (I/O thread): hands the read's messages to the dispatcher, or,
+     * with {@link Dispatch#IO_THREAD}, publishes {@link #lastSeq} and returns credits for the
+     * messages handled.
+     */
     void flushIoBatch() {
+        touchedThisRead = false;
+        if (dispatcher == null) {
+            publishRun();
+            if (ioConsumed >= creditBatch) {
+                client.returnCredits(this, ioConsumed);
+                ioConsumed = 0;
+            }
+            return;
+        }
         if (ioBatch.isEmpty()) {
             return;
         }
@@ -179,13 +263,30 @@ public final class Subscription implements AutoCloseable {
         ioBatch.clear();
     }
 
-    /** The wire start for a (re)subscribe: the resume map of what was received, else the original start. */
+    /** True if the server is to say where this subscription starts per topic (START_SEQS). */
+    boolean needsStartSeqs() {
+        return start == StartPosition.Now.INSTANCE || start instanceof StartPosition.LastN;
+    }
+
+    /**
+     * The wire start for a (re)subscribe: the resume map of what was received, else the original
+     * start. A "now" or "last N" subscription the server has confirmed resumes exactly (B2, also
+     * on another server): a topic received continues at its last seq + 1, a topic that matched at
+     * the open but was not received yet at the start seq the server reported then, and any other
+     * topic (created after the open) from seq 1.
+     */
     Frame.WireStart wireStart() {
-        Map<String, Long> resume = new HashMap<>(received.size() * 2);
+        Map<String, Long> resume = new HashMap<>((received.size() + (startSeqs == null ? 0 : startSeqs.size())) * 2);
+        if (startSeqs != null) {
+            resume.putAll(startSeqs);
+        }
         received.forEach((topic, seq) -> resume.put(topic, seq + 1));
         int kind;
         long value = 0;
-        if (start instanceof StartPosition.FromSeq s) {
+        if (startSeqs != null) {
+            kind = Frame.WireStart.AT_SEQ;
+            value = 1;
+        } else if (start instanceof StartPosition.FromSeq s) {
             kind = Frame.WireStart.AT_SEQ;
             value = s.seq();
         } else if (start instanceof StartPosition.FromTime t) {
@@ -195,14 +296,7 @@ public final class Subscription implements AutoCloseable {
             kind = Frame.WireStart.LAST_N;
             value = n.n();
         } else if (start == StartPosition.Now.INSTANCE) {
-            // after the first open, "now" means "since the server opened it": postings to topics
-            // not yet seen that arrived while disconnected are still delivered
-            if (serverOpenMillis >= 0) {
-                kind = Frame.WireStart.AT_TIME;
-                value = serverOpenMillis;
-            } else {
-                kind = Frame.WireStart.END;
-            }
+            kind = Frame.WireStart.END;
         } else {
             kind = Frame.WireStart.BEGINNING;
         }
@@ -234,35 +328,18 @@ public final class Subscription implements AutoCloseable {
                 queue = batch;
                 batch = swap;
             }
-            String runTopic = null;
-            long runSeq = 0;
             for (BusMessage message : batch) {
                 if (!isActive()) {
                     return;
                 }
-                try {
-                    handler.onMessage(message);
-                } catch (Throwable t) {
-                    client.handlerFailed(this, message, t);
-                }
-                // lastSeq is published per run of one topic, and before credits go back
-                if (!message.topic().equals(runTopic)) {
-                    if (runTopic != null) {
-                        handled.put(runTopic, runSeq);
-                    }
-                    runTopic = message.topic();
-                }
-                runSeq = message.seq();
-                delivered.lazySet(delivered.get() + 1);
+                handle(message);
                 if (++consumed >= creditBatch) {
-                    handled.put(runTopic, runSeq);
+                    publishRun();
                     client.returnCredits(this, consumed);
                     consumed = 0;
                 }
             }
-            if (runTopic != null) {
-                handled.put(runTopic, runSeq);
-            }
+            publishRun();
             batch.clear();
         }
     }

@@ -4,6 +4,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
@@ -24,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -56,6 +58,8 @@ public final class BusServer implements AutoCloseable {
     private final ServerContext context;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup ioGroup;
+    /** The delivery loop's own group when it serves no connection (durability commit), else null. */
+    private final EventLoopGroup deliveryGroup;
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final Channel serverChannel;
     private final InetSocketAddress address;
@@ -63,17 +67,24 @@ public final class BusServer implements AutoCloseable {
     private boolean closed;
     private final String serverId;
 
-    private BusServer(ServerConfig config) throws IOException {
+    private BusServer(ServerConfig config, Clock clock) throws IOException {
         this.config = config;
-        long startedAt = System.currentTimeMillis();
+        long startedAt = clock.millis();
         this.store = HistoryStore.open(historyConfig(config));
         ServerMetrics metrics = new ServerMetrics();
         SubscriptionRegistry registry = new SubscriptionRegistry();
-        this.orderer = new LocalOrderer(new Delivery(store, registry, metrics));
-        this.context = new ServerContext(config, store, orderer, registry, metrics, startedAt);
         this.bossGroup = NettyTransport.newGroup(1, "bus-accept");
         this.ioGroup = NettyTransport.newGroup(
                 config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors(), "bus-io");
+        // Deliveries run on the first I/O loop, so a connection served by it goes from socket read
+        // to append, ack and subscriber wake-up without a thread handoff. With durability commit
+        // every batch waits for the disk, which would stall that loop's connections: there, the
+        // delivery loop serves no connection.
+        this.deliveryGroup = config.durability() == ServerConfig.Durability.COMMIT
+                ? NettyTransport.newGroup(1, "bus-delivery") : null;
+        EventLoop deliveryLoop = (EventLoop) (deliveryGroup != null ? deliveryGroup : ioGroup).iterator().next();
+        this.orderer = new LocalOrderer(new Delivery(store, registry, metrics, clock), clock, deliveryLoop);
+        this.context = new ServerContext(config, store, orderer, registry, metrics, clock, startedAt);
         Channel bound = null;
         try {
             orderer.start();
@@ -110,7 +121,10 @@ public final class BusServer implements AutoCloseable {
         } catch (RuntimeException e) {
             orderer.close();
             bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            ioGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            ioGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            if (deliveryGroup != null) {
+                deliveryGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            }
             store.close();
             throw e;
         }
@@ -123,7 +137,7 @@ public final class BusServer implements AutoCloseable {
 
     /**
      * Opens the history store in {@code config.dataDir()} (recovering after a crash), starts the
-     * delivery thread and listens on {@code config.listen()}. Returns once it accepts
+     * delivery loop and listens on {@code config.listen()}. Returns once it accepts
      * connections. Any thread.
      *
      * @throws UncheckedIOException if the data directory cannot be opened
@@ -132,9 +146,17 @@ public final class BusServer implements AutoCloseable {
      * @throws IllegalArgumentException if the listen host does not resolve
      */
     public static BusServer start(ServerConfig config) {
+        return start(config, Clock.systemUTC());
+    }
+
+    /**
+     * As {@link #start(ServerConfig)} with another wall clock for timestamps (tests: a server
+     * whose clock differs from its peers', or stands still).
+     */
+    static BusServer start(ServerConfig config, Clock clock) {
         BusServer server;
         try {
-            server = new BusServer(config);
+            server = new BusServer(config, clock);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the history in " + config.dataDir() + ": " + e.getMessage(), e);
         }
@@ -291,6 +313,9 @@ public final class BusServer implements AutoCloseable {
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (deliveryGroup != null) {
+            deliveryGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
         store.close();
         log.info("server {} stopped: {} postings stored, {} messages delivered since start", serverId,
                 publishedCount(), deliveredCount());

@@ -10,6 +10,7 @@ import org.backplane.history.TopicLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -31,13 +32,15 @@ final class Delivery implements OrderedSink {
     private final HistoryStore store;
     private final SubscriptionRegistry subscriptions;
     private final ServerMetrics metrics;
+    private final Clock clock;
     private final Map<String, TopicLog> topics = new HashMap<>();
     private long lastTimestampMillis;
     private String lastTopicName;
     private TopicLog lastTopic;
     private TopicLog lastTouched;
 
-    Delivery(HistoryStore store, SubscriptionRegistry subscriptions, ServerMetrics metrics) {
+    Delivery(HistoryStore store, SubscriptionRegistry subscriptions, ServerMetrics metrics, Clock clock) {
+        this.clock = clock;
         this.store = store;
         this.subscriptions = subscriptions;
         this.metrics = metrics;
@@ -46,7 +49,7 @@ final class Delivery implements OrderedSink {
     @Override
     public void deliver(List<Submission> ordered) {
         // one timestamp per batch, never going backwards (resume "since open" relies on it)
-        long now = Math.max(System.currentTimeMillis(), lastTimestampMillis);
+        long now = Math.max(clock.millis(), lastTimestampMillis);
         lastTimestampMillis = now;
         Map<PublishOrigin, List<Outcome>> byOrigin = new IdentityHashMap<>();
         Set<String> touched = new HashSet<>();

@@ -9,7 +9,7 @@ import java.util.List;
 interface PublishOrigin {
     /**
      * Outcomes of this origin's submissions in one delivered batch, in delivery order. Called on
-     * the delivery thread; implementations hand off to their own thread and return at once.
+     * the delivery loop; implementations hand off to their own thread (or, already on it, write) and return at once.
      */
     void onOutcomes(List<Outcome> outcomes);
 }

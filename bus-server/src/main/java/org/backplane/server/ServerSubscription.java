@@ -10,7 +10,6 @@ import org.backplane.history.EntryHandler;
 import org.backplane.history.HistoryCursor;
 
 import java.nio.ByteBuffer;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -19,7 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * socket is writable. Replay and live are the same cursor, so the switch has no gap and no
  * duplicate (B2). A subscriber without credits (a stalled handler) or with a full socket is
  * simply not polled: it falls behind in the log and costs no server memory beyond one drain's
- * buffer. Woken by the delivery thread after appends ({@link #wake()}, the only cross-thread
+ * buffer. Woken by the delivery loop after appends ({@link #wake()}, the only cross-thread
  * entry point), by CREDIT frames, and by the socket becoming writable again.
  */
 final class ServerSubscription implements EntryHandler {
@@ -43,6 +42,7 @@ final class ServerSubscription implements EntryHandler {
     private long credits;
     private long sent;
     private boolean closed;
+    private boolean draining;
     private ByteBuf out;
     private int largestFrameBytes = 16 * 1024;
     private int averageFrameBytes = 256;
@@ -59,19 +59,6 @@ final class ServerSubscription implements EntryHandler {
         this.metrics = metrics;
     }
 
-    /** True if a posting to one of {@code topics} may be for this subscription. Any thread. */
-    boolean interestedInAny(Set<String> topics) {
-        if (pattern.isLiteral()) {
-            return topics.contains(pattern.value());
-        }
-        for (String t : topics) {
-            if (pattern.matches(t)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** Schedules a drain on the event loop unless one is pending. Any thread. */
     void wake() {
         if (!scheduled.getAndSet(true)) {
@@ -80,6 +67,19 @@ final class ServerSubscription implements EntryHandler {
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 // the server is stopping: the connection goes with it
             }
+        }
+    }
+
+    /**
+     * The delivery loop appended postings for this subscription: drains it at once when it is
+     * served by the delivery loop itself (its messages then leave in the same turn as the append,
+     * before the publisher's ack), else schedules a drain on its own loop. Delivery loop.
+     */
+    void wakeAfterAppend() {
+        if (loop.inEventLoop() && !draining) {
+            drain();
+        } else {
+            wake();
         }
     }
 
@@ -112,12 +112,17 @@ final class ServerSubscription implements EntryHandler {
         if (closed) {
             return;
         }
+        if (draining) {
+            wake(); // re-entered from a write inside this drain: continue in a task
+            return;
+        }
         Channel ch = session.channel();
         if (!ch.isActive()) {
             return;
         }
         int budget = DRAIN_BUDGET;
         boolean more = false;
+        draining = true;
         try {
             while (credits > 0 && budget > 0 && ch.isWritable()) {
                 int limit = (int) Math.min(Math.min(credits, budget),
@@ -137,7 +142,7 @@ final class ServerSubscription implements EntryHandler {
                     out = null;
                 }
                 if (n < limit) {
-                    break; // caught up with the log; the delivery thread wakes us for more
+                    break; // caught up with the log; the delivery loop wakes us for more
                 }
                 more = budget == 0;
             }
@@ -154,6 +159,7 @@ final class ServerSubscription implements EntryHandler {
                 out = null;
             }
             ch.flush();
+            draining = false;
         }
         if (more && credits > 0) {
             wake(); // yield to other channels on this loop, then continue

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.collection.IntObjectHashMap;
 import org.backplane.client.TopicName;
@@ -30,12 +31,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Netty edge of one client connection (the session): handshake, validation of every request,
  * submission of postings to the {@link Orderer} in one batch per socket read, acks and nacks in
  * one buffer per delivered batch, subscriptions ({@link ServerSubscription}), TOPICS, STATUS and
- * keepalive. All state is confined to the connection's event loop; the delivery thread reaches
+ * keepalive. All state is confined to the connection's event loop; the delivery loop reaches
  * it only through {@link #onOutcomes}. Bad input from the client gets an ERROR, NACK or
  * SUBSCRIPTION_END that says why; only an unparseable frame closes the connection (B8).
  *
@@ -45,6 +47,8 @@ import java.util.Map;
  */
 final class SessionHandler extends ChannelInboundHandlerAdapter implements PublishOrigin {
     private static final Logger log = LoggerFactory.getLogger(SessionHandler.class);
+    /** Largest body of one START_SEQS frame (a pattern over many topics takes several). */
+    static final int START_SEQS_FRAME_BYTES = 32 * 1024;
 
     private final ServerContext server;
     private Channel channel;
@@ -307,11 +311,19 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Publi
         channel.write(new Frame.Nack(producerSeq, code, message), channel.voidPromise());
     }
 
-    /** Delivery thread: hands the batch's outcomes to the event loop. */
+    /**
+     * Delivery loop: writes the batch's outcomes at once when this connection is served by the
+     * delivery loop itself, else hands them to the connection's event loop.
+     */
     @Override
     public void onOutcomes(List<Outcome> outcomes) {
+        EventLoop loop = channel.eventLoop();
+        if (loop.inEventLoop()) {
+            writeOutcomes(outcomes);
+            return;
+        }
         try {
-            channel.eventLoop().execute(() -> writeOutcomes(outcomes));
+            loop.execute(() -> writeOutcomes(outcomes));
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // the server is stopping and this connection with it; the client retries elsewhere
         }
@@ -400,15 +412,47 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Publi
             endSubscription(id, ErrorCode.STORE_FAILURE, "could not open the history for " + pattern + ": " + e.getMessage());
             return;
         }
-        long openedAt = System.currentTimeMillis();
+        long openedAt = server.clock.millis();
         ServerSubscription sub = new ServerSubscription(this, id, pattern, describe(s.start()), cursor, s.credits(),
                 channel.eventLoop(), server.metrics);
         subscriptions.put(id, sub);
         server.registry.add(sub);
         server.metrics.subscriptions.incrementAndGet();
+        int kind = s.start().kind();
+        if (kind == Frame.WireStart.END || kind == Frame.WireStart.LAST_N) {
+            writeStartSeqs(id, cursor.positions());
+        }
         channel.write(new Frame.Subscribed(id, openedAt), channel.voidPromise());
         log.info("{} opened for {}", sub, peer);
         sub.wake();
+    }
+
+    /**
+     * Sends where a "now" or "last N" cursor starts in each topic that matched when it opened
+     * (its positions before the first poll, so exactly the cursor's start), in START_SEQS frames of
+     * at most {@link #START_SEQS_FRAME_BYTES}; topics starting at seq 1 are left out (a resuming
+     * client starts a topic it has neither seen nor been told about at seq 1 anyway). A client
+     * resuming the subscription continues each unseen topic there, on this server or another.
+     */
+    private void writeStartSeqs(int id, Map<String, Long> positions) {
+        TreeMap<String, Long> chunk = new TreeMap<>();
+        int chunkBytes = 0;
+        for (Map.Entry<String, Long> e : new TreeMap<>(positions).entrySet()) {
+            if (e.getValue() <= 1) {
+                continue;
+            }
+            int bytes = FrameCodec.topicSeqBytes(e.getKey().length());
+            if (chunkBytes + bytes > START_SEQS_FRAME_BYTES && !chunk.isEmpty()) {
+                channel.write(new Frame.StartSeqs(id, chunk), channel.voidPromise());
+                chunk = new TreeMap<>();
+                chunkBytes = 0;
+            }
+            chunk.put(e.getKey(), e.getValue());
+            chunkBytes += bytes;
+        }
+        if (!chunk.isEmpty()) {
+            channel.write(new Frame.StartSeqs(id, chunk), channel.voidPromise());
+        }
     }
 
     private static StartPosition startPosition(Frame.WireStart w) {
@@ -512,7 +556,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Publi
 
     private void onStatus(Frame.StatusRequest s) {
         ServerMetrics m = server.metrics;
-        long now = System.currentTimeMillis();
+        long now = server.clock.millis();
         channel.write(new Frame.StatusReply(s.requestId(), server.serverId, BusServer.VERSION,
                 server.startedAtMillis, now - server.startedAtMillis, m.connections.get(), m.subscriptions.get(),
                 server.store.topics(t -> true).size(), m.published.sum(), m.delivered.sum(), m.rejected.sum()),

@@ -58,6 +58,62 @@ class PublishSubscribeIT {
     }
 
     @Test
+    @SuppressWarnings("try") // resources held open for the test, closed at its end
+    void withDurabilityCommitDeliveriesRunOnALoopOfTheirOwn() throws Exception {
+        // every batch waits for the disk there, so the delivery loop serves no connection
+        try (EmbeddedServer s = new EmbeddedServer(b -> b.durability(ServerConfig.Durability.COMMIT));
+             BusClient c = BusClient.connect(s.address())) {
+            List<BusMessage> got = new CopyOnWriteArrayList<>();
+            try (Subscription sub = c.subscribe("/DUR/*", StartPosition.fromStart(), got::add)) {
+                List<CompletableFuture<PublishAck>> acks = new ArrayList<>();
+                for (int i = 1; i <= 500; i++) {
+                    acks.add(c.publish("/DUR/" + (i % 2), ("m" + i).getBytes(StandardCharsets.UTF_8)));
+                }
+                for (CompletableFuture<PublishAck> a : acks) {
+                    a.get();
+                }
+                Await.until(() -> got.size() == 500, "500 messages");
+            }
+            assertTrue(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith("bus-delivery")),
+                    "a bus-delivery thread runs");
+        }
+        Await.until(() -> Thread.getAllStackTraces().keySet().stream().noneMatch(
+                t -> t.getName().startsWith("bus-delivery") && t.isAlive()), "the delivery loop to stop with the server");
+    }
+
+    @Test
+    void handlersOnTheIoThreadGetEveryMessageInOrderAndReturnCredits() throws Exception {
+        try (EmbeddedServer s = new EmbeddedServer();
+             BusClient c = BusClient.connect(org.backplane.client.ClientOptions.builder().servers(s.address())
+                     .subscriptionWindow(16).build())) {
+            List<BusMessage> got = new CopyOnWriteArrayList<>();
+            java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            Subscription sub = c.subscribe("/IO/*", StartPosition.fromStart(), org.backplane.client.Dispatch.IO_THREAD, m -> {
+                threads.add(Thread.currentThread().getName());
+                got.add(m);
+                if (m.topic().equals("/IO/A") && m.seq() % 100 == 0) {
+                    c.publish("/IO/ECHO", m.payload()); // publishing from the I/O thread does not block
+                }
+            });
+            for (int i = 1; i <= 2000; i++) {
+                c.publish("/IO/A", ("a" + i).getBytes(StandardCharsets.UTF_8));
+            }
+            Await.until(() -> got.size() == 2020, "2000 messages and 20 echoes through a window of 16");
+            List<BusMessage> a = got.stream().filter(m -> m.topic().equals("/IO/A")).toList();
+            for (int i = 1; i <= 2000; i++) {
+                assertEquals(i, a.get(i - 1).seq());
+                assertEquals("a" + i, a.get(i - 1).payloadAsText());
+            }
+            assertTrue(threads.stream().allMatch(t -> t.startsWith("bus-client-io")), threads.toString());
+            assertEquals(2020, sub.delivered());
+            Await.until(() -> sub.lastSeq("/IO/A") == 2000 && sub.lastSeq("/IO/ECHO") == 20, "lastSeq published");
+            sub.close();
+            c.publishSync("/IO/A", new byte[1]);
+            assertEquals(2020, got.size(), "no handler call after close");
+        }
+    }
+
+    @Test
     void connectionsBeyondTheLimitAreRefusedWithTheReason() throws Exception {
         try (EmbeddedServer s = new EmbeddedServer(b -> b.maxConnections(1)); BusClient first = BusClient.connect(s.address())) {
             org.backplane.client.BusException e = org.junit.jupiter.api.Assertions.assertThrows(

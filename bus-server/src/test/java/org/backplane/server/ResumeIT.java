@@ -4,6 +4,7 @@ import org.backplane.client.BusClient;
 import org.backplane.client.BusMessage;
 import org.backplane.client.ClientOptions;
 import org.backplane.client.ConnectionListener;
+import org.backplane.client.Dispatch;
 import org.backplane.client.PublishAck;
 import org.backplane.client.StartPosition;
 import org.backplane.client.Subscription;
@@ -62,12 +63,20 @@ class ResumeIT {
                     received.incrementAndGet();
                 });
                 // a pattern subscription from "now" (opened before any posting): after each cut it
-                // resumes seen topics at last seq + 1 and unseen ones from its server-side open time
+                // resumes seen topics at last seq + 1 and unseen ones at seq 1 (created after it
+                // opened); ExactResumeIT covers topics that existed when it opened
                 Map<String, List<BusMessage>> gotNow = new ConcurrentHashMap<>();
                 AtomicLong receivedNow = new AtomicLong();
                 Subscription subNow = subscriber.subscribe("/RES/**", StartPosition.now(), m -> {
                     gotNow.computeIfAbsent(m.topic(), t -> new CopyOnWriteArrayList<>()).add(m);
                     receivedNow.incrementAndGet();
+                });
+                // the same from the start, with its handler on the client's I/O thread
+                Map<String, List<BusMessage>> gotIo = new ConcurrentHashMap<>();
+                AtomicLong receivedIo = new AtomicLong();
+                Subscription subIo = subscriber.subscribe("/RES/*", StartPosition.fromStart(), Dispatch.IO_THREAD, m -> {
+                    gotIo.computeIfAbsent(m.topic(), t -> new CopyOnWriteArrayList<>()).add(m);
+                    receivedIo.incrementAndGet();
                 });
                 Map<String, String> sent = new ConcurrentHashMap<>(); // payload -> topic
                 List<CompletableFuture<PublishAck>> futures = new ArrayList<>();
@@ -120,16 +129,23 @@ class ResumeIT {
                 assertEquals(sent, seen);
                 assertEquals(total, received.get());
                 assertEquals(total, sub.delivered());
-                Await.until(() -> receivedNow.get() >= total, 60_000, "the 'now' subscriber to receive everything");
-                for (Map.Entry<String, List<BusMessage>> e : gotNow.entrySet()) {
-                    List<BusMessage> list = e.getValue();
-                    for (int i = 0; i < list.size(); i++) {
-                        assertEquals(i + 1, list.get(i).seq(), "'now' subscriber, " + e.getKey() + " message " + i);
-                    }
-                }
-                assertEquals(total, receivedNow.get());
+                assertEverySeqOnce("'now' subscriber", gotNow, receivedNow, total);
                 subNow.close();
+                assertEverySeqOnce("I/O-thread subscriber", gotIo, receivedIo, total);
+                subIo.close();
             }
         }
+    }
+
+    /** Waits for {@code total} messages, then checks each topic's seqs are 1, 2, 3, ... */
+    private static void assertEverySeqOnce(String who, Map<String, List<BusMessage>> got, AtomicLong received, long total) {
+        Await.until(() -> received.get() >= total, 60_000, who + " to receive everything");
+        for (Map.Entry<String, List<BusMessage>> e : got.entrySet()) {
+            List<BusMessage> list = e.getValue();
+            for (int i = 0; i < list.size(); i++) {
+                assertEquals(i + 1, list.get(i).seq(), who + ", " + e.getKey() + " message " + i);
+            }
+        }
+        assertEquals(total, received.get());
     }
 }

@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -45,7 +47,7 @@ class SessionHandlerTest {
         store = HistoryStore.open(HistoryConfig.builder(dir).build());
         ServerMetrics metrics = new ServerMetrics();
         SubscriptionRegistry registry = new SubscriptionRegistry();
-        delivery = new Delivery(store, registry, metrics);
+        delivery = new Delivery(store, registry, metrics, Clock.systemUTC());
         Orderer inline = new Orderer() {
             @Override
             public void submit(List<Submission> batch) {
@@ -61,7 +63,7 @@ class SessionHandlerTest {
         };
         ServerConfig config = ServerConfig.builder().dataDir(dir).maxMessageBytes(1000)
                 .maxInFlightPerConnection(4).maxSubscriptionsPerConnection(2).build();
-        context = new ServerContext(config, store, inline, registry, metrics, System.currentTimeMillis());
+        context = new ServerContext(config, store, inline, registry, metrics, Clock.systemUTC(), System.currentTimeMillis());
         context.serverId = "test";
         ch = new EmbeddedChannel(FrameEncoder.INSTANCE, new SessionHandler(context));
     }
@@ -185,6 +187,77 @@ class SessionHandlerTest {
         ch.writeInbound(new Frame.Unsubscribe(1));
         Frame.SubscriptionEnd end = assertInstanceOf(Frame.SubscriptionEnd.class, outbound().get(0));
         assertEquals(ErrorCode.NONE, end.code());
+    }
+
+    @Test
+    void nowAndLastNSubscriptionsSayWhereTheyStartInEachTopicBeforeSubscribed() throws Exception {
+        hello();
+        long producerSeq = 0;
+        // /S/A: 5 postings, /S/B: 1, /S/C: 3; /T/X does not match
+        for (String topic : List.of("/S/A", "/S/A", "/S/B", "/S/A", "/S/C", "/S/A", "/S/C", "/S/A", "/S/C", "/T/X")) {
+            ch.writeInbound(new Frame.Publish(9, ++producerSeq, topic, null, null, "x".getBytes()));
+            outbound();
+        }
+        ch.writeInbound(new Frame.Subscribe(1, "/S/*", new Frame.WireStart(Frame.WireStart.END, 0, Map.of()), 0));
+        List<Frame> out = outbound();
+        assertEquals(new Frame.StartSeqs(1, Map.of("/S/A", 6L, "/S/B", 2L, "/S/C", 4L)), out.get(0));
+        assertInstanceOf(Frame.Subscribed.class, out.get(1));
+        assertEquals(2, out.size());
+
+        // last 2: /S/B starts at seq 1 (it has one posting), so it is left out
+        ch.writeInbound(new Frame.Subscribe(2, "/S/*", new Frame.WireStart(Frame.WireStart.LAST_N, 2, Map.of()), 0));
+        out = outbound();
+        assertEquals(new Frame.StartSeqs(2, Map.of("/S/A", 4L, "/S/C", 2L)), out.get(0));
+        assertInstanceOf(Frame.Subscribed.class, out.get(1));
+        ch.writeInbound(new Frame.Unsubscribe(1), new Frame.Unsubscribe(2));
+        outbound();
+
+        // a literal topic, and a start that needs no snapshot
+        ch.writeInbound(new Frame.Subscribe(3, "/S/C", new Frame.WireStart(Frame.WireStart.END, 0, Map.of()), 0),
+                new Frame.Subscribe(4, "/S/*", new Frame.WireStart(Frame.WireStart.BEGINNING, 0, Map.of()), 0));
+        out = outbound();
+        assertEquals(new Frame.StartSeqs(3, Map.of("/S/C", 4L)), out.get(0));
+        assertInstanceOf(Frame.Subscribed.class, out.get(1));
+        assertInstanceOf(Frame.Subscribed.class, out.get(2));
+        assertEquals(3, out.size());
+    }
+
+    @Test
+    void aStartSnapshotOfManyTopicsGoesOutInBoundedFrames() throws Exception {
+        hello();
+        int topics = 3000;
+        Map<String, Long> expected = new HashMap<>();
+        for (int i = 0; i < topics; i++) {
+            String topic = "/MANY/SEGMENT-WITH-A-LONGER-NAME/T" + i;
+            ch.writeInbound(new Frame.Publish(9, i + 1, topic, null, null, "x".getBytes()));
+            expected.put(topic, 2L);
+        }
+        outbound();
+        ch.writeInbound(new Frame.Subscribe(1, "/MANY/**", new Frame.WireStart(Frame.WireStart.END, 0, Map.of()), 0));
+        ch.runPendingTasks();
+        Map<String, Long> got = new HashMap<>();
+        int frames = 0;
+        Object o;
+        FrameCodec codec = new FrameCodec();
+        ByteBuf all = Unpooled.buffer();
+        while ((o = ch.readOutbound()) != null) {
+            all.writeBytes((ByteBuf) o);
+            ((ByteBuf) o).release();
+        }
+        while (all.isReadable()) {
+            int length = all.readInt();
+            assertTrue(length <= SessionHandler.START_SEQS_FRAME_BYTES + 64, "frame of " + length + " bytes");
+            Frame f = codec.decode(all.readSlice(length));
+            if (f instanceof Frame.StartSeqs s) {
+                frames++;
+                got.putAll(s.startSeqs());
+            } else {
+                assertInstanceOf(Frame.Subscribed.class, f);
+                assertFalse(all.isReadable(), "SUBSCRIBED comes last");
+            }
+        }
+        assertEquals(expected, got);
+        assertTrue(frames > 1, frames + " frames");
     }
 
     @Test

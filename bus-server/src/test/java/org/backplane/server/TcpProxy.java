@@ -11,11 +11,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Test helper: a TCP proxy on a free loopback port that forwards to a target and can cut every
- * connection through it at once ({@link #dropAll()}), like a network failure under the client.
+ * connection through it at once ({@link #dropAll()}), like a network failure under the client;
+ * keep the client cut off for a while ({@link #refuse}), and send it to another server
+ * ({@link #retarget}).
  */
 final class TcpProxy implements AutoCloseable {
     private final ServerSocket listener;
-    private final InetSocketAddress target;
+    private volatile InetSocketAddress target;
+    private volatile boolean refusing;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
     private volatile boolean closed;
@@ -37,11 +40,31 @@ final class TcpProxy implements AutoCloseable {
         return drops;
     }
 
+    /** While {@code refusing}, new connections are closed as soon as they are accepted. */
+    void refuse(boolean refusing) {
+        this.refusing = refusing;
+    }
+
+    /** Connections accepted from now on go to {@code target}. */
+    void retarget(InetSocketAddress target) {
+        this.target = target;
+    }
+
     private void acceptLoop() {
         while (!closed) {
             try {
                 Socket client = listener.accept();
-                Socket server = new Socket(target.getHostString(), target.getPort());
+                if (refusing) {
+                    closeQuietly(client);
+                    continue;
+                }
+                Socket server;
+                try {
+                    server = new Socket(target.getHostString(), target.getPort());
+                } catch (IOException e) {
+                    closeQuietly(client); // no server there: the client sees a failed connection
+                    continue;
+                }
                 client.setTcpNoDelay(true);
                 server.setTcpNoDelay(true);
                 sockets.add(client);

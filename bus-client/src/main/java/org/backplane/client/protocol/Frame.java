@@ -72,6 +72,17 @@ public sealed interface Frame {
         public int type() { return FrameType.SUBSCRIBE; }
     }
 
+    /**
+     * Where subscription {@code subscriptionId}, opened at {@link WireStart#END} or
+     * {@link WireStart#LAST_N}, starts in each topic that matched when its cursor opened: topic to
+     * the first seq it delivers there (topics whose start is seq 1 are left out). Sent in one or
+     * more frames before {@link Subscribed}; a client resuming the subscription (on this server or
+     * another, which numbers topics identically) continues an unseen topic at that seq.
+     */
+    record StartSeqs(int subscriptionId, Map<String, Long> startSeqs) implements Frame {
+        public int type() { return FrameType.START_SEQS; }
+    }
+
     /** Subscription {@code subscriptionId} is open; {@code serverTimeMillis} is when its cursor opened. */
     record Subscribed(int subscriptionId, long serverTimeMillis) implements Frame {
         public int type() { return FrameType.SUBSCRIBED; }

@@ -5,7 +5,7 @@ import io.netty.buffer.ByteBufUtil;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -204,12 +204,11 @@ public final class FrameCodec {
             writeString(out, s.pattern());
             out.writeByte(s.start().kind());
             out.writeLong(s.start().value());
-            out.writeInt(s.start().resume().size());
-            for (Map.Entry<String, Long> e : s.start().resume().entrySet()) {
-                writeString(out, e.getKey());
-                out.writeLong(e.getValue());
-            }
+            writeTopicSeqs(out, s.start().resume());
             out.writeInt(s.credits());
+        } else if (frame instanceof Frame.StartSeqs s) {
+            out.writeInt(s.subscriptionId());
+            writeTopicSeqs(out, s.startSeqs());
         } else if (frame instanceof Frame.Subscribed s) {
             out.writeInt(s.subscriptionId());
             out.writeLong(s.serverTimeMillis());
@@ -256,6 +255,44 @@ public final class FrameCodec {
         } else {
             throw new IllegalArgumentException("no encoder for " + frame);
         }
+    }
+
+    /**
+     * Writes a topic to seq map as {@code u32 count} and, in name order, {@code count} entries of
+     * {@code u8 shared, u16 suffixLength, suffix bytes, u64 seq}: each name is the first
+     * {@code shared} bytes of the previous entry's name followed by the suffix (front coding, so a
+     * resume map or start snapshot of many topics under one prefix costs little more than its
+     * seqs). Any thread.
+     */
+    public static void writeTopicSeqs(ByteBuf out, Map<String, Long> seqs) {
+        out.writeInt(seqs.size());
+        Map<String, Long> sorted = seqs instanceof java.util.SortedMap ? seqs : new java.util.TreeMap<>(seqs);
+        byte[] previous = new byte[0];
+        for (Map.Entry<String, Long> e : sorted.entrySet()) {
+            byte[] name = e.getKey().getBytes(StandardCharsets.UTF_8);
+            int shared = 0;
+            int max = Math.min(0xFF, Math.min(name.length, previous.length));
+            while (shared < max && name[shared] == previous[shared]) {
+                shared++;
+            }
+            if (name.length > MAX_TOPIC_SEQ_NAME_BYTES) {
+                throw new IllegalArgumentException("topic name of " + name.length + " bytes exceeds the "
+                        + MAX_TOPIC_SEQ_NAME_BYTES + " limit");
+            }
+            out.writeByte(shared);
+            out.writeShort(name.length - shared);
+            out.writeBytes(name, shared, name.length - shared);
+            out.writeLong(e.getValue());
+            previous = name;
+        }
+    }
+
+    /** Longest name in a topic to seq map (a topic name's limit, {@code TopicName.MAX_LENGTH}). */
+    static final int MAX_TOPIC_SEQ_NAME_BYTES = 255;
+
+    /** Bytes {@link #writeTopicSeqs} needs at most for one entry of a name of {@code nameBytes}. */
+    public static int topicSeqBytes(int nameBytes) {
+        return 1 + 2 + nameBytes + 8;
     }
 
     /** Keeps human-readable strings within a u16 length (error sentences, client names). */
@@ -399,23 +436,18 @@ public final class FrameCodec {
                 need(in, 4, "SUBSCRIBE");
                 int id = in.readInt();
                 String pattern = readString(in, "pattern");
-                need(in, 1 + 8 + 4, "SUBSCRIBE start");
+                need(in, 1 + 8, "SUBSCRIBE start");
                 int kind = in.readUnsignedByte();
                 long value = in.readLong();
-                int count = in.readInt();
-                if (count < 0 || (long) count * 10 > in.readableBytes()) {
-                    throw malformed("SUBSCRIBE resume map claims " + count + " entries but " + in.readableBytes()
-                            + " bytes remain");
-                }
-                Map<String, Long> resume = count == 0 ? Map.of() : new HashMap<>(count * 2);
-                for (int i = 0; i < count; i++) {
-                    String topic = readTopic(in);
-                    need(in, 8, "SUBSCRIBE resume entry");
-                    resume.put(topic, in.readLong());
-                }
+                Map<String, Long> resume = readTopicSeqs(in, "SUBSCRIBE resume map");
                 need(in, 4, "SUBSCRIBE credits");
                 int credits = in.readInt();
                 return new Frame.Subscribe(id, pattern, new Frame.WireStart(kind, value, resume), credits);
+            }
+            case FrameType.START_SEQS: {
+                need(in, 4, "START_SEQS");
+                int id = in.readInt();
+                return new Frame.StartSeqs(id, readTopicSeqs(in, "START_SEQS"));
             }
             case FrameType.SUBSCRIBED: {
                 need(in, 12, "SUBSCRIBED");
@@ -514,8 +546,37 @@ public final class FrameCodec {
                 headersLength, payloadIndex, payloadLength);
     }
 
+    /** Reads what {@link #writeTopicSeqs} wrote; the map iterates in the order sent. */
+    private static Map<String, Long> readTopicSeqs(ByteBuf in, String what) throws ProtocolException {
+        need(in, 4, what);
+        int count = in.readInt();
+        if (count < 0 || (long) count * topicSeqBytes(0) > in.readableBytes()) {
+            throw malformed(what + " claims " + count + " entries but " + in.readableBytes() + " bytes remain");
+        }
+        if (count == 0) {
+            return Map.of();
+        }
+        Map<String, Long> seqs = new LinkedHashMap<>(count * 2);
+        byte[] name = new byte[MAX_TOPIC_SEQ_NAME_BYTES];
+        int previousLength = 0;
+        for (int i = 0; i < count; i++) {
+            need(in, 3, what, " entry");
+            int shared = in.readUnsignedByte();
+            int suffix = in.readUnsignedShort();
+            if (shared > previousLength || shared + suffix > MAX_TOPIC_SEQ_NAME_BYTES) {
+                throw malformed(what + " entry " + i + " has a name of " + shared + " shared + " + suffix
+                        + " bytes after one of " + previousLength + " (at most " + MAX_TOPIC_SEQ_NAME_BYTES + ")");
+            }
+            need(in, suffix + 8, what, " entry");
+            in.readBytes(name, shared, suffix);
+            previousLength = shared + suffix;
+            seqs.put(new String(name, 0, previousLength, StandardCharsets.UTF_8), in.readLong());
+        }
+        return seqs;
+    }
+
     private static int skipBlob(ByteBuf in, String what, boolean optional) throws ProtocolException {
-        need(in, 4, what + " length");
+        need(in, 4, what, " length");
         int length = in.readInt();
         if (length == -1 && optional) {
             return -1;
@@ -534,6 +595,13 @@ public final class FrameCodec {
         }
     }
 
+    /** As {@link #need(ByteBuf, int, String)} for the field {@code what + detail}, joined only on failure (hot path). */
+    private static void need(ByteBuf in, int bytes, String what, String detail) throws ProtocolException {
+        if (in.readableBytes() < bytes) {
+            need(in, bytes, what + detail);
+        }
+    }
+
     private static ProtocolException malformed(String message) {
         return new ProtocolException(ErrorCode.MALFORMED_FRAME, message, true);
     }
@@ -548,7 +616,7 @@ public final class FrameCodec {
     }
 
     private static byte[] readBlob(ByteBuf in, String what, boolean optional) throws ProtocolException {
-        need(in, 4, what + " length");
+        need(in, 4, what, " length");
         int length = in.readInt();
         if (length == -1 && optional) {
             return null;

@@ -39,6 +39,8 @@ public final class FrameType {
     public static final int UNSUBSCRIBE = 0x25;
     /** Server to client: a subscription is closed (answer to UNSUBSCRIBE, or an error). */
     public static final int SUBSCRIPTION_END = 0x26;
+    /** Server to client, before SUBSCRIBED: where a "now" or "last N" subscription starts in each topic. */
+    public static final int START_SEQS = 0x27;
     /** Client to server: list topics matching a pattern. */
     public static final int TOPICS = 0x30;
     /** Server to client: answer to TOPICS. */
@@ -67,6 +69,7 @@ public final class FrameType {
             case CREDIT -> "CREDIT";
             case UNSUBSCRIBE -> "UNSUBSCRIBE";
             case SUBSCRIPTION_END -> "SUBSCRIPTION_END";
+            case START_SEQS -> "START_SEQS";
             case TOPICS -> "TOPICS";
             case TOPICS_REPLY -> "TOPICS_REPLY";
             case STATUS -> "STATUS";

@@ -63,6 +63,27 @@ class FrameCodecTest {
                 hex(new Frame.Ack(1, "/A/B", 7, 1_700_000_000_000L)));
     }
 
+    @Test
+    void topicSeqMapsAreFrontCodedInNameOrder() {
+        // docs/PROTOCOL.md, "Topic to seq maps": /A/B -> 7, /A/BC -> 2, /A/D -> 1
+        assertEquals("00000031" + "2700" + "00000005" + "00000003"
+                        + "00" + "0004" + "2f412f42" + "0000000000000007"
+                        + "04" + "0001" + "43" + "0000000000000002"
+                        + "03" + "0001" + "44" + "0000000000000001",
+                hex(new Frame.StartSeqs(5, Map.of("/A/D", 1L, "/A/BC", 2L, "/A/B", 7L))));
+    }
+
+    @Test
+    void topicSeqMapsWithAnImpossiblePrefixAreMalformed() {
+        FrameCodec codec = new FrameCodec();
+        // first entry claims 3 bytes shared with a previous name that does not exist
+        ByteBuf body = Unpooled.buffer().writeByte(FrameType.START_SEQS).writeByte(0).writeInt(5).writeInt(1)
+                .writeByte(3).writeShort(1).writeByte('A').writeLong(1);
+        ProtocolException e = assertThrows(ProtocolException.class, () -> codec.decode(body));
+        assertEquals(ErrorCode.MALFORMED_FRAME, e.code());
+        assertTrue(e.fatal());
+    }
+
     private static String hex(Frame f) {
         ByteBuf buf = Unpooled.buffer();
         FrameCodec.encode(f, buf);

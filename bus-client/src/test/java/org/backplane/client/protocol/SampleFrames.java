@@ -23,6 +23,7 @@ final class SampleFrames {
                 new Frame.Subscribe(5, "/DEMO/**", new Frame.WireStart(Frame.WireStart.LAST_N, 10,
                         Map.of("/DEMO/A", 4L, "/DEMO/B", 9L)), 8192),
                 new Frame.Subscribe(6, "/X", new Frame.WireStart(Frame.WireStart.END, 0, Map.of()), 16),
+                new Frame.StartSeqs(5, Map.of("/DEMO/A", 12L, "/DEMO/AB", 3L, "/DEMO/B/C", 70_000L)),
                 new Frame.Subscribed(5, 1_700_000_000_123L),
                 new Frame.TopicAlias(1, "/DEMO/QUOTES/IBM"),
                 new Frame.Message(5, 1, 17, 1_700_000_000_000L, null, null, "x".getBytes()),
