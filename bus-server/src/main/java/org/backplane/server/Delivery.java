@@ -44,6 +44,9 @@ final class Delivery implements OrderedSink {
         this.store = store;
         this.subscriptions = subscriptions;
         this.metrics = metrics;
+        // a restart with a clock behind the log's (another host, a clock step) must not stamp
+        // a topic's new entries earlier than its old ones: time-based reads binary-search them
+        this.lastTimestampMillis = store.latestTimestampMillis();
     }
 
     @Override

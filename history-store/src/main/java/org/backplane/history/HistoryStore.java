@@ -667,6 +667,20 @@ public final class HistoryStore implements AutoCloseable {
     return t == null ? Optional.empty() : Optional.of(t.info());
   }
 
+  /**
+   * Any thread: the latest timestamp of any topic's last entry (0 for an empty store). A writer
+   * restarted with a clock behind the log's (another machine, a clock step) stamps from here so
+   * that timestamps never decrease within a topic.
+   */
+  public long latestTimestampMillis() {
+    checkOpen();
+    long latest = 0;
+    for (TopicState t : topics.all()) {
+      latest = Math.max(latest, t.index.lastTimestampMillis());
+    }
+    return latest;
+  }
+
   /** Any thread: the counters of every topic {@code topicFilter} accepts, sorted by name. */
   public List<TopicInfo> topics(Predicate<String> topicFilter) {
     checkOpen();

@@ -52,6 +52,20 @@ class HistoryStoreTest {
   }
 
   @Test
+  void latestTimestampIsTheNewestLastEntryOfAnyTopicAndSurvivesARestart() throws Exception {
+    try (HistoryStore store = open()) {
+      assertEquals(0, store.latestTimestampMillis());
+      append(store, "/A", 1_000, null, "a1");
+      append(store, "/B", 5_000, null, "b1");
+      append(store, "/A", 3_000, null, "a2");
+      assertEquals(5_000, store.latestTimestampMillis());
+    }
+    try (HistoryStore store = open()) {
+      assertEquals(5_000, store.latestTimestampMillis(), "after reopening");
+    }
+  }
+
+  @Test
   void entryCopiesIntoHeapAndDirectBuffers() throws Exception {
     try (HistoryStore store = open()) {
       append(store, "/A", 1, "key", "payload-bytes-longer-than-eight");

@@ -182,20 +182,30 @@ final class ScheduleRunner {
 
     // ------------------------------------------------------------------ versions 1 and 2
 
-    private void scriptV1() {
+    /** Starts 3 to 5 members a few milliseconds apart and lets them settle into one view. */
+    private void startGroup() {
         int n = 3 + rnd.nextInt(3);
         for (int i = 0; i < n; i++) {
             startNode(newName());
             h.runFor(Duration.ofMillis(rnd.nextInt(60)));
         }
         h.runUntil(h::settled, Duration.ofSeconds(3));
-        long loadEnd = h.net.nowNs() + LOAD.toNanos();
-        int faultCount = 1 + rnd.nextInt(4);
+    }
+
+    /** {@code count} fault times inside the load phase (from 100 ms in to 300 ms before its end), sorted. */
+    private List<Long> faultTimes(int count) {
         List<Long> at = new ArrayList<>();
-        for (int i = 0; i < faultCount; i++) {
+        for (int i = 0; i < count; i++) {
             at.add(h.net.nowNs() + 100_000_000L + rnd.nextLong(LOAD.toNanos() - 400_000_000L));
         }
         at.sort(null);
+        return at;
+    }
+
+    private void scriptV1() {
+        startGroup();
+        long loadEnd = h.net.nowNs() + LOAD.toNanos();
+        List<Long> at = faultTimes(1 + rnd.nextInt(4));
         int next = 0;
         while (h.net.nowNs() < loadEnd) {
             if (next < at.size() && h.net.nowNs() >= at.get(next)) {
@@ -300,20 +310,10 @@ final class ScheduleRunner {
     // ------------------------------------------------------------------ version 3: overlapping faults
 
     private void scriptV3() {
-        int n = 3 + rnd.nextInt(3);
-        for (int i = 0; i < n; i++) {
-            startNode(newName());
-            h.runFor(Duration.ofMillis(rnd.nextInt(60)));
-        }
-        h.runUntil(h::settled, Duration.ofSeconds(3));
+        startGroup();
         h.runFor(Duration.ZERO);
         long loadEnd = h.net.nowNs() + LOAD.toNanos();
-        int faultCount = 2 + rnd.nextInt(4);
-        List<Long> at = new ArrayList<>();
-        for (int i = 0; i < faultCount; i++) {
-            at.add(h.net.nowNs() + 100_000_000L + rnd.nextLong(LOAD.toNanos() - 400_000_000L));
-        }
-        at.sort(null);
+        List<Long> at = faultTimes(2 + rnd.nextInt(4));
         int next = 0;
         while (h.net.nowNs() < loadEnd) {
             while (next < at.size() && h.net.nowNs() >= at.get(next)) {
