@@ -62,8 +62,8 @@ class RandomSchedulesTest {
         ScheduleScript s = o.script();
         String first = o.problems().isEmpty() ? o.result().violations().get(0).property() + ": "
                 + o.result().violations().get(0).description() : o.problems().get(0);
-        s.comment("found: " + first.lines().findFirst().orElse("").replace('#', ' '));
-        s.comment("events: " + o.events());
+        s.comment("as the checker reported it: " + first.lines().findFirst().orElse("").replace('#', ' '));
+        s.comment("events on that engine: " + o.events());
         s.comment("digest: " + s.digest());
         Path f = dir.resolve("seed-" + o.seed() + ".txt");
         Files.writeString(f, s.text(), StandardCharsets.UTF_8);
@@ -108,7 +108,7 @@ class RandomSchedulesTest {
         long first = one != null ? Long.parseLong(one) : Long.getLong("firstSeed", 1);
         int count = one != null ? 1 : Integer.getInteger("schedules", 2000);
         long t0 = System.currentTimeMillis();
-        // Generous: about 0.1 s per schedule on two idle cores; 1 s each plus a minute of slack.
+        // Generous: about 0.03 s per schedule on two idle cores; 1 s each plus a minute of slack.
         Summary s = assertTimeoutPreemptively(Duration.ofSeconds(60 + count),
                 () -> runMany(first, count, Breakage.NONE, Integer.getInteger("threads", 2)));
         System.out.println(s.line(System.currentTimeMillis() - t0));

@@ -32,8 +32,8 @@ final class ScheduleTool {
             for (int i = 2; i < args.length; i++) {
                 SimHarness.Outcome o = new ScheduleRunner(Long.parseLong(args[i]), Breakage.NONE, version).run();
                 ScheduleScript s = o.script();
-                s.comment("found: " + firstFinding(o));
-                s.comment("events: " + o.events());
+                s.comment("as the checker reported it: " + firstFinding(o));
+                s.comment("events on that engine: " + o.events());
                 s.comment("digest: " + s.digest());
                 Files.writeString(dir.resolve("seed-" + o.seed() + ".txt"), s.text(), StandardCharsets.UTF_8);
                 report(o, s.digest());
