@@ -74,8 +74,7 @@ public final class BusServer implements AutoCloseable {
         ServerMetrics metrics = new ServerMetrics();
         SubscriptionRegistry registry = new SubscriptionRegistry();
         this.bossGroup = NettyTransport.newGroup(1, "bus-accept");
-        this.ioGroup = NettyTransport.newGroup(
-                config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors(), "bus-io");
+        this.ioGroup = NettyTransport.newGroup(ioLoops(config, Runtime.getRuntime().availableProcessors()), "bus-io");
         // Deliveries run on the first I/O loop, so a connection served by it goes from socket read
         // to append, ack and subscriber wake-up without a thread handoff. With durability commit
         // every batch waits for the disk, which would stall that loop's connections: there, the
@@ -133,6 +132,23 @@ public final class BusServer implements AutoCloseable {
         this.serverId = config.serverId() != null ? config.serverId()
                 : "bus-" + address.getHostString() + "-" + address.getPort();
         context.serverId = serverId;
+    }
+
+    /**
+     * The event loops serving connections: the configured count, or by default one per core on a
+     * machine of more than two cores and a single loop on one of two cores. A second loop on two
+     * cores buys little parallelism (the clients and the history store's own threads want the
+     * other core) and costs a cross-thread hand-off per batch in each direction: a publisher's
+     * batch to the delivery loop, its acks back, the subscribers' wake-ups, each an eventfd write
+     * and a thread wake-up of several microseconds on a small VM. On one loop a posting goes from
+     * socket read to append, subscriber write and ack in one turn (docs/benchmarks.md, "Where the
+     * time goes").
+     */
+    static int ioLoops(ServerConfig config, int cores) {
+        if (config.ioThreads() > 0) {
+            return config.ioThreads();
+        }
+        return cores <= 2 ? 1 : cores;
     }
 
     /**

@@ -400,7 +400,11 @@ public final class ServerConfig {
         return idleTimeout;
     }
 
-    /** Netty I/O threads; 0 = one per core (default 0). */
+    /**
+     * Netty I/O threads serving connections; 0 = automatic (default): one per core on a machine
+     * of more than two cores, one on a machine of one or two (no cross-thread hand-off per
+     * message there; {@code BusServer.ioLoops}).
+     */
     public int ioThreads() {
         return ioThreads;
     }
@@ -512,7 +516,7 @@ public final class ServerConfig {
             return this;
         }
 
-        /** I/O threads (0 = one per core). */
+        /** I/O threads (0 = automatic: one per core above two cores, else one). */
         public Builder ioThreads(int n) {
             this.ioThreads = n;
             return this;

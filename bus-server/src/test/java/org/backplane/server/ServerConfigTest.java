@@ -30,6 +30,19 @@ class ServerConfigTest {
     }
 
     @Test
+    void automaticIoThreadsAreOneLoopOnUpToTwoCoresElseOnePerCore() {
+        ServerConfig auto = ServerConfig.defaults();
+        assertEquals(0, auto.ioThreads());
+        assertEquals(1, BusServer.ioLoops(auto, 1));
+        assertEquals(1, BusServer.ioLoops(auto, 2));
+        assertEquals(3, BusServer.ioLoops(auto, 3));
+        assertEquals(8, BusServer.ioLoops(auto, 8));
+        ServerConfig three = ServerConfig.builder().ioThreads(3).build();
+        assertEquals(3, BusServer.ioLoops(three, 2), "an explicit count wins on any machine");
+        assertEquals(3, BusServer.ioLoops(three, 16));
+    }
+
+    @Test
     void jsonKeysMapOntoTheBuilderAndRoundTrip() {
         ServerConfig c = ServerConfig.fromJson("""
                 { "serverId": "n1", "listen": "0.0.0.0:9000", "dataDir": "/tmp/x", "durability": "interval",
