@@ -99,7 +99,7 @@ final class ServerCommand implements Callable<Integer> {
             description = "Close a connection silent this long (default: 30s).")
     private Duration idleTimeout;
 
-    @Option(names = "--io-threads", paramLabel = "N", description = "Network I/O threads; 0 = one per core (default: 0).")
+    @Option(names = "--io-threads", paramLabel = "N", description = "Network I/O threads; 0 = automatic: one per core above two cores, else one (default: 0).")
     private Integer ioThreads;
 
     @Option(names = "--print-config", description = "Print the effective configuration as JSON and exit.")
