@@ -16,7 +16,7 @@ import org.backplane.vsync.transport.Transport;
  * Reliable FIFO links over the transport port (ARCHITECTURE "transport"; PROTOCOL-NOTES §0
  * "Links"). Each direction of each peer pair numbers its frames; the receiver accepts only the
  * next number, drops duplicates and gaps, and acknowledges cumulatively (piggybacked on every
- * frame, or in a bare frame when it has had nothing to send for the bare-ack delay). The sender keeps frames until they are
+ * frame, or in a bare frame when it has nothing to send). The sender keeps frames until they are
  * acknowledged and resends all of them when the transport reports the link up again, so a break
  * or a reconnect loses nothing and duplicates nothing. One instance per process; no threads, no
  * clock reads: callers pass {@code nowNs}.
@@ -34,13 +34,9 @@ public final class ReliableLinks {
         int pendingBytes;
     }
 
-    /** Frames received but not acknowledged at which a bare acknowledgement goes without delay. */
-    public static final int MAX_OWED_FRAMES = 64;
-
     private final Transport transport;
     private final int maxFrameMessages;
     private final int maxFrameBytes;
-    private final long bareAckDelayNs;
     private final Map<MemberId, Link> links = new LinkedHashMap<>();
     private long duplicatesDropped;
     private long gapsDropped;
@@ -51,21 +47,9 @@ public final class ReliableLinks {
      * @param maxFrameBytes    approximate bytes per frame at most (a single larger message still goes alone)
      */
     public ReliableLinks(Transport transport, int maxFrameMessages, int maxFrameBytes) {
-        this(transport, maxFrameMessages, maxFrameBytes, 0);
-    }
-
-    /**
-     * @param transport        where frames go
-     * @param maxFrameMessages messages per frame at most
-     * @param maxFrameBytes    approximate bytes per frame at most (a single larger message still goes alone)
-     * @param bareAckDelayNs   how long an owed acknowledgement may wait for a frame to ride on
-     *                         (since the last frame to that peer) before it goes bare; 0: at once
-     */
-    public ReliableLinks(Transport transport, int maxFrameMessages, int maxFrameBytes, long bareAckDelayNs) {
         this.transport = transport;
         this.maxFrameMessages = maxFrameMessages;
         this.maxFrameBytes = maxFrameBytes;
-        this.bareAckDelayNs = bareAckDelayNs;
     }
 
     private Link link(MemberId peer) {
@@ -118,10 +102,7 @@ public final class ReliableLinks {
 
     /**
      * Sends every queued message (cut into frames), and a bare acknowledgement to each peer that
-     * is owed one and got no frame for the bare-ack delay (or is owed {@link #MAX_OWED_FRAMES}).
-     * Acknowledgements only let the peer drop frames it keeps for resending, so they may wait:
-     * under traffic they ride on the next frame, which halves the frames (and the wake-ups of
-     * both processes' threads) compared with a bare frame answering every frame.
+     * is owed one and got nothing else.
      */
     public void flush(long nowNs) {
         for (Map.Entry<MemberId, Link> e : links.entrySet()) {
@@ -141,8 +122,7 @@ public final class ReliableLinks {
                 sendFrame(e.getKey(), l, l.pending.subList(from, l.pending.size()), nowNs);
                 l.pending.clear();
                 l.pendingBytes = 0;
-            } else if (l.lastAckSent < l.expectedSeq - 1
-                    && (nowNs - l.lastSentNs >= bareAckDelayNs || l.expectedSeq - 1 - l.lastAckSent >= MAX_OWED_FRAMES)) {
+            } else if (l.lastAckSent < l.expectedSeq - 1) {
                 sendBare(e.getKey(), l, nowNs);
             }
         }

@@ -56,7 +56,7 @@ public final class Node {
         this.cfg = cfg;
         this.rec = rec;
         this.breakage = breakage;
-        this.links = new ReliableLinks(transport, 8192, cfg.maxFrameBytes(), cfg.tickInterval().toNanos());
+        this.links = new ReliableLinks(transport, 8192, cfg.maxFrameBytes());
         this.fd = new FailureDetector(self, cfg.failureTimeout().toNanos());
         this.hbNs = cfg.heartbeatInterval().toNanos();
     }

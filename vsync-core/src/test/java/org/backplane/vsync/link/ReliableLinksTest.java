@@ -54,46 +54,4 @@ class ReliableLinksTest {
         sender.onLinkUp(b, 1);
         assertTrue(wire.isEmpty());
     }
-
-    @Test
-    void anOwedAcknowledgementRidesOnTheNextFrameAndGoesBareOnlyAfterTheDelay() {
-        List<LinkFrame> wire = new ArrayList<>();
-        long delayNs = 1_000_000;
-        ReliableLinks links = new ReliableLinks((to, f) -> wire.add(f), 10, 1 << 20, delayNs);
-        links.enqueue(b, new LeaveRequest("g", 1));
-        links.flush(0); // a frame to b at t=0
-        wire.clear();
-        links.onFrame(b, new LinkFrame(1, 1, List.of(new LeaveRequest("g", 2))));
-        links.flush(delayNs / 2);
-        assertTrue(wire.isEmpty(), "the acknowledgement waits for a frame to ride on");
-        links.enqueue(b, new LeaveRequest("g", 3));
-        links.flush(delayNs / 2);
-        assertEquals(1, wire.size());
-        assertEquals(1, wire.get(0).ack(), "it rode on the next frame");
-        assertEquals(1, wire.get(0).messages().size());
-        wire.clear();
-        links.onFrame(b, new LinkFrame(2, 2, List.of(new LeaveRequest("g", 4))));
-        links.flush(delayNs / 2 + delayNs - 1);
-        assertTrue(wire.isEmpty());
-        links.flush(delayNs / 2 + delayNs);
-        assertEquals(List.of(new LinkFrame(0, 2, List.of())), wire, "bare once nothing went to b for the delay");
-    }
-
-    @Test
-    void manyOwedAcknowledgementsGoBareWithoutWaiting() {
-        List<LinkFrame> wire = new ArrayList<>();
-        ReliableLinks links = new ReliableLinks((to, f) -> wire.add(f), 10, 1 << 20, Long.MAX_VALUE);
-        links.enqueue(b, new LeaveRequest("g", 1));
-        links.flush(0);
-        wire.clear();
-        for (int i = 1; i < ReliableLinks.MAX_OWED_FRAMES; i++) {
-            links.onFrame(b, new LinkFrame(i, 0, List.of(new LeaveRequest("g", i))));
-            links.flush(i);
-        }
-        assertTrue(wire.isEmpty());
-        links.onFrame(b, new LinkFrame(ReliableLinks.MAX_OWED_FRAMES, 0, List.of(new LeaveRequest("g", 0))));
-        links.flush(ReliableLinks.MAX_OWED_FRAMES);
-        assertEquals(1, wire.size());
-        assertEquals(ReliableLinks.MAX_OWED_FRAMES, wire.get(0).ack());
-    }
 }
