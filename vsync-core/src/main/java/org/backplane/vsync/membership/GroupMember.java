@@ -879,6 +879,14 @@ public final class GroupMember {
             deliverIgnoringOrder();
             return;
         }
+        if (sequencer != null) {
+            // The sequencer's ready frontier must never fall behind delivery: a message delivered
+            // mid-pass (a receipt report made it deliverable) and freed once stable before the
+            // frontier passed it would leave the frontier stuck on a freed slot, and no ABCAST
+            // would be ordered again in this view (seen as a CBCAST phase followed by an ABCAST
+            // phase that delivered nothing).
+            cd.advanceReady(r -> sequence(r, nowNs));
+        }
         cd.deliver(order, (k, d) -> !d.safe() || (d.seq() <= stab.stable(k)
                 && (!d.abcast() || order.deliveredPos() + 1 <= stab.orderStable())), this::delivered);
     }
