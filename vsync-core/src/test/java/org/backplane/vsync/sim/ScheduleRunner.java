@@ -182,6 +182,15 @@ final class ScheduleRunner {
 
     // ------------------------------------------------------------------ versions 1 and 2
 
+    /** Once the coordinator has wedged for a flush: 0-12 ms later it multicasts once and crashes. */
+    private void crashMidFlush(String coord) {
+        GroupMember cm = h.member(coord);
+        h.runUntil(cm::wedged, Duration.ofSeconds(1));
+        h.runFor(Duration.ofNanos(rnd.nextLong(12_000_000)));
+        send(coord, 1);
+        h.crash(coord);
+    }
+
     /** Starts 3 to 5 members a few milliseconds apart and lets them settle into one view. */
     private void startGroup() {
         int n = 3 + rnd.nextInt(3);
@@ -250,11 +259,7 @@ final class ScheduleRunner {
                     // A join starts the flush (crashing two of four or fewer would lose the primary).
                     startNode(newName());
                 }
-                GroupMember cm = h.member(coord);
-                h.runUntil(cm::wedged, Duration.ofSeconds(1));
-                h.runFor(Duration.ofNanos(rnd.nextLong(12_000_000)));
-                send(coord, 1);
-                h.crash(coord);
+                crashMidFlush(coord);
             }
             case JOIN_WITH_FAILURE -> {
                 startNode(newName());
@@ -388,11 +393,7 @@ final class ScheduleRunner {
                 } else {
                     startNode(newName()); // a join starts it
                 }
-                GroupMember cm = h.member(coord);
-                h.runUntil(cm::wedged, Duration.ofSeconds(1));
-                h.runFor(Duration.ofNanos(rnd.nextLong(12_000_000)));
-                send(coord, 1);
-                h.crash(coord);
+                crashMidFlush(coord);
             }
             case JOIN_WITH_FAILURE -> {
                 h.fault(f.name());
