@@ -182,6 +182,21 @@ final class ScheduleRunner {
 
     // ------------------------------------------------------------------ versions 1 and 2
 
+    /**
+     * The member multicasts twice and leaves cleanly; 300-600 ms later, if the load is still on,
+     * it comes back as a new incarnation.
+     */
+    private void leaveAndComeBack(String victim) {
+        send(victim, 2);
+        h.leave(victim);
+        h.schedule(Duration.ofMillis(300 + rnd.nextInt(300)).toNanos(), () -> {
+            if (loadOn && h.apps.get(victim).left) {
+                h.crash(victim);
+                startNode(victim);
+            }
+        });
+    }
+
     /** Once the coordinator has wedged for a flush: 0-12 ms later it multicasts once and crashes. */
     private void crashMidFlush(String coord) {
         GroupMember cm = h.member(coord);
@@ -298,15 +313,7 @@ final class ScheduleRunner {
                 }
             }
             case LEAVE -> {
-                send(victim, 2);
-                h.leave(victim);
-                // A node that left may come back later as a new incarnation.
-                h.schedule(Duration.ofMillis(300 + rnd.nextInt(300)).toNanos(), () -> {
-                    if (loadOn && h.apps.get(victim).left) {
-                        h.crash(victim);
-                        startNode(victim);
-                    }
-                });
+                leaveAndComeBack(victim);
             }
             default -> throw new IllegalArgumentException("not a version 1-2 fault: " + f);
         }
@@ -441,14 +448,7 @@ final class ScheduleRunner {
                 }
                 String victim = up.get(rnd.nextInt(up.size()));
                 h.fault(f.name());
-                send(victim, 2);
-                h.leave(victim);
-                h.schedule(Duration.ofMillis(300 + rnd.nextInt(300)).toNanos(), () -> {
-                    if (loadOn && h.apps.get(victim).left) {
-                        h.crash(victim);
-                        startNode(victim);
-                    }
-                });
+                leaveAndComeBack(victim);
             }
             case CRASH_DURING_VIEW_CHANGE, PARTITION_DURING_VIEW_CHANGE -> {
                 if (!startViewChange(v, f)) {
